@@ -1,0 +1,3 @@
+from dalil.cli import main
+
+main()

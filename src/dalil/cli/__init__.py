@@ -1,0 +1,50 @@
+"""The ``dalil`` command: thin wrappers that parse, call the library and print."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from dalil import __version__
+from dalil.cli import archive_cmd, log_cmd
+from dalil.cli.common import console
+from dalil.errors import DalilError
+
+app = typer.Typer(
+    name="dalil",
+    help="dalil (دليل, evidence): a verifiable vault and analyses for atrocity photo collections.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dalil {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """dalil: turn a photo collection into evidence a court can trust."""
+
+
+archive_cmd.register(app)
+app.add_typer(log_cmd.app, name="log")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        app(args=argv, prog_name="dalil")
+    except DalilError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        console.print("interrupted: the archive is consistent; run the same command to resume")
+        sys.exit(130)

@@ -1,0 +1,113 @@
+"""`dalil log ...`: checkpoints and proofs of the custody log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
+from dalil.errors import InputError
+from dalil.vault import checkpoints, custody, proofs
+from dalil.vault.note import VerifierKey
+
+app = typer.Typer(help="Checkpoints and proofs of the custody log.", no_args_is_help=True)
+
+
+@app.command("checkpoint")
+def checkpoint(
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            help="Also write the signed checkpoint to this file, to be kept outside the "
+            "archive; later verifies must be consistent with it.",
+        ),
+    ] = None,
+) -> None:
+    """Sign and print the current checkpoint (origin, size, root)."""
+    with open_archive(archive_dir) as archive, archive.write() as conn:
+        stored = checkpoints.latest(conn)
+        if stored is None or stored.size != custody.log_size(conn):
+            stored = checkpoints.sign_head(conn, archive.signer())
+        if export is not None:
+            export.write_text(stored.note, encoding="utf-8")
+            copy = archive.checkpoints_dir / f"checkpoint-{stored.size:012d}.txt"
+            copy.write_text(stored.note, encoding="utf-8")
+            checkpoints.mark_exported(conn, stored, str(export))
+    out.print(stored.note, end="")
+
+
+@app.command("proof")
+def proof(
+    item: Annotated[str, typer.Argument(help="An event number or an object's SHA-256.")],
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+) -> None:
+    """Print an inclusion proof bundle (JSON) for an event or an object."""
+    with open_archive(archive_dir) as archive, archive.write() as conn:
+        seq = proofs.resolve_item(conn, item)
+        bundle = proofs.inclusion_bundle(conn, seq, archive.signer())
+    print_json(bundle)
+
+
+@app.command("consistency")
+def consistency(
+    old_size: Annotated[int, typer.Argument(help="Size of the older log.")],
+    new_size: Annotated[
+        int | None, typer.Argument(help="Size of the newer log (default: now).")
+    ] = None,
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+) -> None:
+    """Print a consistency proof bundle (JSON) between two sizes of the log."""
+    with open_archive(archive_dir) as archive, archive.write() as conn:
+        bundle = proofs.consistency_bundle(conn, old_size, new_size, archive.signer())
+    print_json(bundle)
+
+
+@app.command("check")
+def check(
+    bundle_file: Annotated[Path, typer.Argument(help="A proof bundle written by dalil.")],
+    key: Annotated[
+        str | None,
+        typer.Option("--key", help="The verifier key to trust (default: the archive's)."),
+    ] = None,
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+) -> None:
+    """Check a proof bundle against a verifier key; exits non-zero if it does not hold."""
+    try:
+        bundle = json.loads(bundle_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the bundle {bundle_file}: {exc}") from exc
+    if key is not None:
+        verifier = VerifierKey.parse(key)
+    else:
+        with open_archive(archive_dir) as archive:
+            verifier = archive.verifier
+    kind = bundle.get("kind") if isinstance(bundle, dict) else None
+    if kind == "dalil.inclusion-proof/1":
+        out.print("OK: " + proofs.check_inclusion_bundle(bundle, verifier))
+    elif kind == "dalil.consistency-proof/1":
+        out.print("OK: " + proofs.check_consistency_bundle(bundle, verifier))
+    else:
+        raise InputError(f"{bundle_file} is not a dalil proof bundle")
+
+
+@app.command("show")
+def show(
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    start: Annotated[int, typer.Option(help="First event number.")] = 0,
+    limit: Annotated[int, typer.Option(help="How many events.")] = 50,
+    json_: JsonOption = False,
+) -> None:
+    """List custody events."""
+    with open_archive(archive_dir) as archive, archive.read() as conn:
+        events = list(custody.iter_events(conn, start, start + limit))
+    if json_:
+        print_json([json.loads(e.body) for e in events])
+        return
+    for event in events:
+        data = json.dumps(event.data, ensure_ascii=False)
+        out.print(f"#{event.seq:<8} {event.at}  {event.type:22} {data}")

@@ -1,0 +1,1 @@
+"""The evidence vault: write-once store, catalogue, custody log, ingest and verify."""

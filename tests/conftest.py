@@ -1,0 +1,59 @@
+"""Shared fixtures: an archive on each catalogue backend, SQLite and PostgreSQL.
+
+PostgreSQL is a real server (127.0.0.1:5432, user postgres, trust auth, or the URL in
+DALIL_TEST_POSTGRES_URL); each test gets a database of its own, dropped afterwards. A
+missing server fails the tests rather than skipping them, unless DALIL_TEST_SKIP_POSTGRES=1
+says so explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from dalil.vault.archive import Archive
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "DALIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DALIL_ARCHIVE", "DALIL_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DALIL_OPERATOR", "test-operator")
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    if request.param == "sqlite":
+        yield None
+        return
+    if os.environ.get("DALIL_TEST_SKIP_POSTGRES") == "1":
+        pytest.skip("DALIL_TEST_SKIP_POSTGRES=1")
+    name = f"dalil_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def archive(tmp_path: Path, database_url: str | None) -> Iterator[Archive]:
+    with Archive.create(tmp_path / "archive", database_url) as created:
+        yield created
