@@ -1,4 +1,10 @@
-"""Bring a catalogue database to the schema this version of dalil needs."""
+"""Bring a catalogue database to the schema this version of dalil needs.
+
+Each capability owns a branch of migrations rooted at the vault's first revision
+(``0001_vault``), labelled with the capability's name; upgrading goes to every head.
+Capabilities can therefore add tables without ordering their migrations against
+each other.
+"""
 
 from __future__ import annotations
 
@@ -19,15 +25,17 @@ def _config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(_config()).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    return current_revisions(engine) == head_revisions()
 
 
 def upgrade(engine: Engine) -> None:
@@ -35,4 +43,4 @@ def upgrade(engine: Engine) -> None:
     config = _config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")

@@ -196,7 +196,7 @@ class Archive:
         config = ArchiveConfig.load(config_path)
         url = os.environ.get(DATABASE_ENV) or config.database or _sqlite_url(root)
         engine = make_engine(url)
-        if migrate.current_revision(engine) != migrate.head_revision():
+        if not migrate.is_current(engine):
             migrate.upgrade(engine)
         archive = cls(root, config, engine)
         with archive.read() as conn:
