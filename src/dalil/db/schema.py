@@ -135,9 +135,22 @@ originals = Table(
     Column("size", BigInteger),
     Column("mtime", String(40)),
     Column("container_sha256", SHA, ForeignKey("objects.sha256")),
+    Column("depth", Integer, nullable=False),
     Column("object_sha256", SHA, ForeignKey("objects.sha256")),
     UniqueConstraint("batch_id", "path_key"),
     Index(None, "object_sha256"),
+)
+
+# Each archive (zip/tar) received in a batch is opened once; this row says it was, and how.
+archive_openings = Table(
+    "archive_openings",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("batch_id", Integer, ForeignKey("batches.id"), nullable=False),
+    Column("original_seq", BigInteger, ForeignKey("originals.seq"), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("members", Integer, nullable=False),
+    UniqueConstraint("batch_id", "original_seq"),
 )
 
 flags = Table(

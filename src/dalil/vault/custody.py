@@ -112,10 +112,10 @@ class Appender:
         self._start = self.frontier.size
 
 
-def append(conn: Connection, type_: str, data: dict[str, Any]) -> int:
+def append(conn: Connection, type_: str, data: dict[str, Any], at: str | None = None) -> int:
     """Append one event in the caller's transaction."""
     appender = Appender(conn)
-    seq = appender.append(type_, data)
+    seq = appender.append(type_, data, at)
     appender.flush()
     return seq
 

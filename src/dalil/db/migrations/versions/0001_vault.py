@@ -120,6 +120,7 @@ def upgrade() -> None:
             SHA,
             sa.ForeignKey("objects.sha256", name="fk_originals_container_sha256_objects"),
         ),
+        sa.Column("depth", sa.Integer, nullable=False),
         sa.Column(
             "object_sha256",
             SHA,
@@ -128,6 +129,27 @@ def upgrade() -> None:
         sa.UniqueConstraint("batch_id", "path_key", name="uq_originals_batch_id_path_key"),
     )
     op.create_index("ix_originals_object_sha256", "originals", ["object_sha256"])
+    op.create_table(
+        "archive_openings",
+        sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column(
+            "batch_id",
+            sa.Integer,
+            sa.ForeignKey("batches.id", name="fk_archive_openings_batch_id_batches"),
+            nullable=False,
+        ),
+        sa.Column(
+            "original_seq",
+            sa.BigInteger,
+            sa.ForeignKey("originals.seq", name="fk_archive_openings_original_seq_originals"),
+            nullable=False,
+        ),
+        sa.Column("outcome", sa.String(20), nullable=False),
+        sa.Column("members", sa.Integer, nullable=False),
+        sa.UniqueConstraint(
+            "batch_id", "original_seq", name="uq_archive_openings_batch_id_original_seq"
+        ),
+    )
     op.create_table(
         "flags",
         sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -183,6 +205,7 @@ def downgrade() -> None:
     for table in (
         "image_facts",
         "flags",
+        "archive_openings",
         "originals",
         "objects",
         "custody_claims",

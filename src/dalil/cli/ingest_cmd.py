@@ -1,0 +1,99 @@
+"""`dalil ingest`, `dalil derive`, `dalil batches`, `dalil claims`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dalil.cli.common import ArchiveOption, BarReporter, JsonOption, open_archive, out, print_json
+from dalil.vault import batches
+from dalil.vault.limits import DEFAULT_LIMITS, Limits
+from dalil.vault.receive import ReceiveRequest, ReceiveResult, receive
+
+
+def _print_receipt(result: ReceiveResult) -> None:
+    counts = result.counts
+    word = "resumed and closed" if result.resumed else "received and closed"
+    out.print(f"[bold]batch {result.batch_id}[/] {word}")
+    out.print(f"  entries         {counts['entries']:>10,}")
+    out.print(f"  files stored    {counts['files']:>10,}  ({counts['bytes']:,} bytes)")
+    out.print(f"  new objects     {counts['new_objects']:>10,}")
+    out.print(f"  duplicates      {counts['duplicates']:>10,}  (same bytes as another file)")
+    out.print(f"  flagged         {counts['flagged_entries']:>10,}  (see `dalil flags`)")
+    out.print("signed checkpoint:")
+    out.print(result.checkpoint_note, end="")
+
+
+def ingest(
+    sources: Annotated[list[Path], typer.Argument(help="Folders, files, .zip or .tar to receive.")],
+    collection: Annotated[str, typer.Option(help="Name of the collection these belong to.")],
+    custodian: Annotated[str, typer.Option(help="Who hands the files over (person, org).")],
+    source_note: Annotated[
+        str, typer.Option(help="How the sources arrived (drive labels, seals, courier).")
+    ] = "",
+    claim: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Custody before receipt, as stated: 'holder=...;from=...;until=...;"
+            "transfer=...;by=...;confidence=low|medium|high;note=...'. Repeatable."
+        ),
+    ] = None,
+    again: Annotated[
+        bool, typer.Option(help="Record a second receipt of sources already received.")
+    ] = False,
+    derive: Annotated[
+        bool, typer.Option(help="Describe the images after receiving (EXIF, tables, PDQ).")
+    ] = True,
+    max_archive_entries: Annotated[
+        int, typer.Option(help="Refuse zip/tar archives listing more entries than this.")
+    ] = DEFAULT_LIMITS.max_archive_entries,
+    max_archive_bytes: Annotated[
+        int, typer.Option(help="Refuse zip/tar archives expanding to more bytes than this.")
+    ] = DEFAULT_LIMITS.max_archive_bytes,
+    workers: Annotated[int, typer.Option(help="Reader threads (0: two per core).")] = 0,
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    json_: JsonOption = False,
+) -> None:
+    """Receive sources into the archive without altering a byte, then describe them.
+
+    Each source byte is read once: hashed while copied into the write-once store. The run
+    is resumable: after an interruption, run the same command again.
+    """
+    limits = Limits(max_archive_entries=max_archive_entries, max_archive_bytes=max_archive_bytes)
+    request = ReceiveRequest(
+        sources=sources,
+        collection=collection,
+        custodian=custodian,
+        source_note=source_note,
+        claims=[batches.Claim.parse(text) for text in claim or []],
+        again=again,
+        limits=limits,
+        workers=workers,
+    )
+    with open_archive(archive_dir) as archive:
+        result = receive(archive, request, BarReporter(enabled=not json_))
+        described = None
+        if derive:
+            from dalil.vault.derive import describe_pending
+
+            described = describe_pending(archive, BarReporter(enabled=not json_))
+    if json_:
+        print_json(
+            {
+                "batch": result.batch_id,
+                "resumed": result.resumed,
+                "counts": result.counts,
+                "described": None if described is None else described.as_dict(),
+                "checkpoint": result.checkpoint_note,
+            }
+        )
+        return
+    _print_receipt(result)
+    if described is not None:
+        out.print(f"described {described.described:,} images ({described.flagged:,} flagged)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)

@@ -1,0 +1,275 @@
+"""Derive: describe every received image once (facts, perceptual hash, thumbnail).
+
+Decoding runs in a pool of processes, one per core; the catalogue is written from this
+process in groups, each image's facts and thumbnail recorded with an event in the same
+transaction. A run interrupted at any moment resumes with the images not yet described.
+A file that crashes the decoder process itself is isolated, retried alone, and flagged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from dalil import __version__, canonical
+from dalil.db import schema
+from dalil.errors import ObjectMissing
+from dalil.progress import SILENT, Reporter
+from dalil.vault import checkpoints, custody, flags
+from dalil.vault.archive import Archive
+from dalil.vault.describe import DESCRIBER, describe
+from dalil.vault.limits import DEFAULT_LIMITS, Limits
+from dalil.vault.sniff import IMAGE_TYPES
+from dalil.vault.store import Staged
+
+GROUP_ITEMS = 128
+GROUP_SECONDS = 2.0
+THUMBNAIL = "thumbnail-256"
+
+
+@dataclass
+class Work:
+    sha256: str
+    media_type: str
+
+
+@dataclass
+class Done:
+    sha256: str
+    facts: dict[str, Any]
+    thumbnail: bytes | None
+    flags: list[tuple[str, str]]
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class DeriveResult:
+    described: int
+    flagged: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"described": self.described, "flagged": self.flagged}
+
+
+def _describe_file(path: str, work: Work, limits: Limits) -> Done:
+    """Runs in a worker process."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Done(work.sha256, {}, None, [], missing=f"{path}: {exc.strerror}")
+    description = describe(data, work.media_type, limits)
+    return Done(work.sha256, description.facts, description.thumbnail, description.flags)
+
+
+def _crashed(work: Work) -> Done:
+    facts = {"media_type": work.media_type, "describer": DESCRIBER, "crashed": True}
+    reason = "the decoder process died on this file twice; its bytes are kept, not described"
+    return Done(work.sha256, facts, None, [("describe-crashed", reason)])
+
+
+def pending_work(conn: Connection) -> list[Work]:
+    o, f = schema.objects, schema.image_facts
+    rows = conn.execute(
+        select(o.c.sha256, o.c.media_type)
+        .outerjoin(f, f.c.sha256 == o.c.sha256)
+        .where(
+            o.c.kind == "original", o.c.media_type.in_(sorted(IMAGE_TYPES)), f.c.sha256.is_(None)
+        )
+        .order_by(o.c.first_seq)
+    ).all()
+    return [Work(row.sha256, row.media_type) for row in rows]
+
+
+class _Recorder:
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.group: list[Done] = []
+        self.started = time.monotonic()
+        self.described = 0
+        self.flagged = 0
+
+    def add(self, done: Done) -> None:
+        if done.missing is not None:
+            raise ObjectMissing(
+                f"object {done.sha256} is missing or unreadable in the store ({done.missing}); "
+                "run `dalil verify` to see what else is wrong"
+            )
+        self.group.append(done)
+        if len(self.group) >= GROUP_ITEMS or time.monotonic() - self.started >= GROUP_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        if not self.group:
+            return
+        staged = {
+            d.sha256: self.archive.store.stage_bytes(d.thumbnail)
+            for d in self.group
+            if d.thumbnail is not None
+        }
+        try:
+            with self.archive.write() as conn:
+                self._record(conn, staged)
+        finally:
+            for item in staged.values():
+                self.archive.store.discard(item)
+        self.described += len(self.group)
+        self.flagged += sum(1 for d in self.group if d.flags)
+        self.group, self.started = [], time.monotonic()
+
+    def _record(self, conn: Connection, staged: dict[str, Staged]) -> None:
+        thumb_shas = {s.sha256 for s in staged.values()}
+        known = set(
+            conn.execute(
+                select(schema.objects.c.sha256).where(schema.objects.c.sha256.in_(thumb_shas))
+            ).scalars()
+        )
+        dirs: set[Path] = set()
+        placed: set[str] = set()
+        for item in staged.values():
+            if item.sha256 not in known and item.sha256 not in placed:
+                dirs.add(self.archive.store.place(item))
+                placed.add(item.sha256)
+        self.archive.store.sync_dirs(dirs)
+
+        appender = custody.Appender(conn)
+        objects: list[dict[str, Any]] = []
+        facts_rows: list[dict[str, Any]] = []
+        flag_rows: list[dict[str, Any]] = []
+        for done in self.group:
+            thumb = staged.get(done.sha256)
+            body = canonical.dumps(done.facts)
+            facts_sha = hashlib.sha256(body).hexdigest()
+            is_new = thumb is not None and thumb.sha256 in placed
+            thumbnail = None
+            if thumb is not None:
+                thumbnail = {"sha256": thumb.sha256, "size": thumb.size, "new": is_new}
+            seq = appender.append(
+                "object.described",
+                {
+                    "sha256": done.sha256,
+                    "facts_sha256": facts_sha,
+                    "thumbnail": thumbnail,
+                    "describer": DESCRIBER,
+                    "tool": f"dalil {__version__}",
+                },
+            )
+            if thumb is not None and is_new:
+                placed.discard(thumb.sha256)
+                objects.append(thumbnail_row(thumb, done.sha256, seq))
+            facts_rows.append(facts_row(done.sha256, seq, body, facts_sha, thumb))
+            for code, reason in done.flags:
+                flag_rows.append(flags.record(appender, code, reason, done.sha256, None))
+        appender.flush()
+        if objects:
+            conn.execute(schema.objects.insert(), objects)
+        conn.execute(schema.image_facts.insert(), facts_rows)
+        if flag_rows:
+            conn.execute(schema.flags.insert(), flag_rows)
+
+
+def thumbnail_row(thumb: Staged, original: str, seq: int) -> dict[str, Any]:
+    return {
+        "sha256": thumb.sha256,
+        "size": thumb.size,
+        "kind": "derived",
+        "media_type": "image/jpeg",
+        "derived_from": original,
+        "derivation": THUMBNAIL,
+        "first_seq": seq,
+    }
+
+
+def facts_columns(facts: dict[str, Any]) -> dict[str, Any]:
+    """The searchable columns of an image_facts row, all read from its facts JSON."""
+    return {
+        "width": facts.get("width"),
+        "height": facts.get("height"),
+        "make": facts.get("make"),
+        "model": facts.get("model"),
+        "serial": facts.get("serial"),
+        "datetime_original": facts.get("datetime_original"),
+        "software": facts.get("software"),
+        "qt_signature": facts.get("qt_signature"),
+        "pdq": facts.get("pdq"),
+        "pdq_quality": facts.get("pdq_quality"),
+    }
+
+
+def facts_row(
+    sha: str, seq: int, body: bytes, facts_sha: str, thumb: Staged | None
+) -> dict[str, Any]:
+    facts = canonical.loads(body)
+    return {
+        "sha256": sha,
+        "seq": seq,
+        "facts": body.decode("utf-8"),
+        "facts_sha256": facts_sha,
+        "thumbnail_sha256": thumb.sha256 if thumb else None,
+        **facts_columns(facts),
+    }
+
+
+def _run(
+    archive: Archive,
+    pool: ProcessPoolExecutor,
+    items: list[Work],
+    workers: int,
+    recorder: _Recorder,
+    limits: Limits,
+    reporter: Reporter,
+) -> list[Work]:
+    """Describe items in order; returns the items in flight when the pool broke, if it did."""
+    in_flight: deque[tuple[Work, Future[Done]]] = deque()
+    queue = deque(items)
+    try:
+        while queue or in_flight:
+            while queue and len(in_flight) < 4 * workers:
+                work = queue.popleft()
+                path = str(archive.store.path_for(work.sha256))
+                in_flight.append((work, pool.submit(_describe_file, path, work, limits)))
+            work, future = in_flight[0]
+            done = future.result()
+            in_flight.popleft()
+            recorder.add(done)
+            reporter.advance()
+    except BrokenProcessPool:
+        return [w for w, _ in in_flight] + list(queue)
+    return []
+
+
+def describe_pending(
+    archive: Archive, reporter: Reporter = SILENT, workers: int = 0, limits: Limits = DEFAULT_LIMITS
+) -> DeriveResult:
+    """Describe every image not yet described; safe to run again at any time."""
+    with archive.read() as conn:
+        items = pending_work(conn)
+    workers = workers or os.cpu_count() or 1
+    recorder = _Recorder(archive)
+    reporter.start("describing", len(items), "images")
+    while items:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            left = _run(archive, pool, items, workers, recorder, limits, reporter)
+        if not left:
+            break
+        # The pool died: find the culprit by describing the in-flight items one at a time.
+        suspect, items = left[: 4 * workers], left[4 * workers :]
+        for work in suspect:
+            with ProcessPoolExecutor(max_workers=1) as single:
+                if _run(archive, single, [work], 1, recorder, limits, reporter):
+                    recorder.add(_crashed(work))
+                    reporter.advance()
+    recorder.commit()
+    reporter.finish()
+    if recorder.described:
+        with archive.write() as conn:
+            checkpoints.sign_head(conn, archive.signer())
+    return DeriveResult(recorder.described, recorder.flagged)

@@ -1,0 +1,76 @@
+"""The reasons a file is flagged, each with its severity and what it means.
+
+A flag never removes anything: the bytes are stored and the flag says why they need a
+person's attention. Codes are stable identifiers (used in --json output and queries);
+the reason text carries the particulars of each file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dalil.vault.custody import Appender
+
+INFO, WARNING, ERROR = "info", "warning", "error"
+
+
+@dataclass(frozen=True)
+class FlagKind:
+    code: str
+    severity: str
+    meaning: str
+
+
+def _kinds(*kinds: FlagKind) -> dict[str, FlagKind]:
+    return {kind.code: kind for kind in kinds}
+
+
+KINDS = _kinds(
+    FlagKind("empty-file", WARNING, "the file has no bytes"),
+    FlagKind("name-not-utf8", INFO, "the file name is not valid UTF-8; its exact bytes are kept"),
+    FlagKind("symlink-not-followed", INFO, "a symbolic link, recorded with its target"),
+    FlagKind("special-file", WARNING, "a device, pipe or socket: it has no content to keep"),
+    FlagKind("unreadable", ERROR, "the file could not be read; nothing of it is stored"),
+    FlagKind("changed-during-read", ERROR, "the file changed while it was being received"),
+    FlagKind("not-an-image", INFO, "the content is not an image"),
+    FlagKind("extension-mismatch", WARNING, "the name claims a type the content is not"),
+    FlagKind("archive-refused", ERROR, "an archive over the safety limits; not opened"),
+    FlagKind("archive-damaged", ERROR, "an archive that cannot be opened"),
+    FlagKind("archive-entry-escapes", WARNING, "an archive entry name points outside it"),
+    FlagKind("archive-entry-damaged", ERROR, "an archive entry that cannot be read whole"),
+    FlagKind("archive-entry-encrypted", WARNING, "an encrypted archive entry; not opened"),
+    FlagKind("archive-too-deep", WARNING, "an archive nested too deep; stored, not opened"),
+    FlagKind("image-too-large", ERROR, "the image claims more pixels than is safe to decode"),
+    FlagKind("image-truncated", ERROR, "the image data ends before the image does"),
+    FlagKind("image-undecodable", ERROR, "the image cannot be decoded"),
+    FlagKind("exif-malformed", WARNING, "the EXIF metadata is damaged or unreadable"),
+    FlagKind("describe-crashed", ERROR, "reading this file crashed the decoder process"),
+)
+
+
+def severity(code: str) -> str:
+    return KINDS[code].severity
+
+
+def record(
+    appender: Appender, code: str, reason: str, sha: str | None, original_seq: int | None
+) -> dict[str, Any]:
+    """Append a flag's event; returns its catalogue row for the caller to insert."""
+    level = severity(code)
+    data = {
+        "code": code,
+        "severity": level,
+        "reason": reason,
+        "sha256": sha,
+        "original": original_seq,
+    }
+    seq = appender.append("flag.raised", data)
+    return {
+        "seq": seq,
+        "object_sha256": sha,
+        "original_seq": original_seq,
+        "code": code,
+        "severity": level,
+        "reason": reason,
+    }

@@ -1,0 +1,425 @@
+"""Receive: read every source byte once, hash it while copying it into the store, log it.
+
+After this phase the source drive can be unplugged: every file's bytes are in the
+write-once store, every path is in the catalogue, every receipt is an event of the
+custody log, and a signed checkpoint covers them.
+
+Reading and hashing run in a pool of threads (hashlib and file I/O release the GIL);
+the catalogue is written from this thread only, in groups: the group's new objects are
+renamed into place and their directories fsynced, then one database transaction
+records their rows and events. A crash between the two leaves only unrecorded objects,
+which the next run replaces with fresh copies of the same bytes and records.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from dalil.db import schema
+from dalil.errors import SourceError
+from dalil.progress import SILENT, Reporter
+from dalil.vault import batches, checkpoints, custody, flags, sniff
+from dalil.vault.archive import Archive
+from dalil.vault.containers import ContainerRefused, iter_members
+from dalil.vault.entries import (
+    FILE,
+    SPECIAL,
+    SYMLINK,
+    UNREADABLE,
+    Entry,
+    Source,
+    resolve_sources,
+    survey,
+    walk,
+)
+from dalil.vault.limits import DEFAULT_LIMITS, Limits
+from dalil.vault.store import Staged
+
+# A group is committed when it holds this many entries or bytes, or is this old: large
+# enough that a transaction's fsyncs are amortised, small enough that a crash loses
+# little work and memory stays flat.
+GROUP_ENTRIES = 256
+GROUP_BYTES = 256 << 20
+GROUP_SECONDS = 2.0
+
+
+@dataclass
+class Outcome:
+    """What staging one entry produced."""
+
+    entry: Entry
+    staged: Staged | None = None
+    media_type: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class ReceiveRequest:
+    sources: list[Path]
+    collection: str
+    custodian: str
+    source_note: str = ""
+    claims: list[batches.Claim] = field(default_factory=list)
+    again: bool = False
+    limits: Limits = DEFAULT_LIMITS
+    workers: int = 0  # 0: two per core (reading waits on the disk, hashing on the CPU)
+
+
+@dataclass(frozen=True)
+class ReceiveResult:
+    batch_id: int
+    resumed: bool
+    counts: dict[str, int]
+    checkpoint_note: str
+
+
+def _stage(archive: Archive, entry: Entry) -> Outcome:
+    """Runs in a worker thread: copy and hash one entry's bytes into the store's tmp."""
+    if entry.kind != FILE or entry.opener is None:
+        return Outcome(entry)
+    try:
+        with entry.opener() as source:
+            staged = archive.store.stage_stream(source, sniff.HEAD_SIZE)
+    except (OSError, SourceError, EOFError, RuntimeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return Outcome(entry, error=f"could not be read: {reason}")
+    return Outcome(entry, staged, sniff.media_type(staged.head, staged.size))
+
+
+def _entry_flags(outcome: Outcome) -> list[tuple[str, str]]:
+    entry = outcome.entry
+    found = list(entry.flags)
+    if entry.raw_if_not_utf8 is not None:
+        found.append(("name-not-utf8", f"name bytes (hex) {entry.raw_if_not_utf8}"))
+    if entry.kind == SYMLINK:
+        found.append(("symlink-not-followed", f"link to {entry.note}"))
+    elif entry.kind == SPECIAL:
+        found.append(("special-file", f"{entry.note}: nothing to store"))
+    elif entry.kind == UNREADABLE:
+        found.append(("unreadable", entry.note or "could not be read"))
+    elif outcome.error is not None:
+        code = "archive-entry-damaged" if entry.container else "unreadable"
+        found.append((code, outcome.error))
+    staged, kind = outcome.staged, outcome.media_type
+    if staged is None or kind is None:
+        return found
+    if staged.size == 0:
+        found.append(("empty-file", "zero bytes"))
+    elif entry.size is not None and entry.size != staged.size:
+        found.append(
+            ("changed-during-read", f"listed as {entry.size:,} bytes, read {staged.size:,} bytes")
+        )
+    if staged.size and kind not in sniff.IMAGE_TYPES and kind not in sniff.CONTAINER_TYPES:
+        found.append(("not-an-image", f"the content is {kind}"))
+    if (why := sniff.extension_mismatch(entry.path, kind)) is not None:
+        found.append(("extension-mismatch", why))
+    return found
+
+
+class _Committer:
+    """Turns outcomes into objects, rows and events, one transaction per group."""
+
+    def __init__(self, archive: Archive, batch_id: int) -> None:
+        self.archive = archive
+        self.batch_id = batch_id
+        self.group: list[Outcome] = []
+        self.group_bytes = 0
+        self.started = time.monotonic()
+
+    def add(self, outcome: Outcome) -> None:
+        self.group.append(outcome)
+        self.group_bytes += outcome.staged.size if outcome.staged else 0
+        full = len(self.group) >= GROUP_ENTRIES or self.group_bytes >= GROUP_BYTES
+        if full or time.monotonic() - self.started >= GROUP_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        if not self.group:
+            return
+        try:
+            with self.archive.write() as conn:
+                self._record(conn, self.group)
+        finally:
+            for outcome in self.group:
+                if outcome.staged is not None:
+                    self.archive.store.discard(outcome.staged)  # no-op once placed
+        self.group, self.group_bytes, self.started = [], 0, time.monotonic()
+
+    def _record(self, conn: Connection, group: list[Outcome]) -> None:
+        shas = {o.staged.sha256 for o in group if o.staged is not None}
+        known = set(
+            conn.execute(
+                select(schema.objects.c.sha256).where(schema.objects.c.sha256.in_(shas))
+            ).scalars()
+        )
+        new: set[str] = set()
+        recorded: set[str] = set()
+        dirs: set[Path] = set()
+        for outcome in group:
+            staged = outcome.staged
+            if staged is not None and staged.sha256 not in known and staged.sha256 not in new:
+                dirs.add(self.archive.store.place(staged))
+                new.add(staged.sha256)
+        self.archive.store.sync_dirs(dirs)
+
+        appender = custody.Appender(conn)
+        objects: list[dict[str, Any]] = []
+        originals: list[dict[str, Any]] = []
+        flag_rows: list[dict[str, Any]] = []
+        for outcome in group:
+            entry, staged = outcome.entry, outcome.staged
+            sha = staged.sha256 if staged else None
+            is_new = sha is not None and sha in new and sha not in recorded
+            row = {
+                "batch": self.batch_id,
+                "path": entry.path,
+                "path_raw": entry.raw_if_not_utf8,
+                "kind": entry.kind,
+                "size": staged.size if staged else entry.size,
+                "mtime": entry.mtime,
+                "container": entry.container,
+                "depth": entry.depth,
+                "sha256": sha,
+                "media_type": outcome.media_type,
+                "new_object": is_new,
+            }
+            seq = appender.append("file.received", row)
+            if is_new and staged is not None and outcome.media_type is not None:
+                objects.append(_object_row(staged, outcome.media_type, seq))
+                recorded.add(staged.sha256)
+            originals.append(_original_row(seq, entry, row))
+            for code, reason in _entry_flags(outcome):
+                flag_rows.append(flags.record(appender, code, reason, sha, seq))
+        appender.flush()
+        if objects:
+            conn.execute(schema.objects.insert(), objects)
+        conn.execute(schema.originals.insert(), originals)
+        if flag_rows:
+            conn.execute(schema.flags.insert(), flag_rows)
+
+
+def _object_row(staged: Staged, media_type: str, seq: int) -> dict[str, Any]:
+    return {
+        "sha256": staged.sha256,
+        "size": staged.size,
+        "kind": "original",
+        "media_type": media_type,
+        "derived_from": None,
+        "derivation": None,
+        "first_seq": seq,
+    }
+
+
+def _original_row(seq: int, entry: Entry, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "batch_id": row["batch"],
+        "path": row["path"],
+        "path_raw": row["path_raw"],
+        "path_key": entry.key,
+        "entry_kind": entry.kind,
+        "size": row["size"],
+        "mtime": row["mtime"],
+        "container_sha256": row["container"],
+        "depth": row["depth"],
+        "object_sha256": row["sha256"],
+    }
+
+
+def _done_keys(conn: Connection, batch_id: int) -> set[str]:
+    query = select(schema.originals.c.path_key).where(schema.originals.c.batch_id == batch_id)
+    return set(conn.execute(query).scalars())
+
+
+def _stream(
+    archive: Archive,
+    entries: Iterable[Entry],
+    committer: _Committer,
+    done: set[str],
+    workers: int,
+    reporter: Reporter,
+) -> None:
+    """Stage entries in parallel, commit them in order; at most 2 x workers in flight."""
+    in_flight: deque[Future[Outcome]] = deque()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="receive") as pool:
+        try:
+            for entry in entries:
+                if entry.key in done:
+                    reporter.advance()
+                    continue
+                done.add(entry.key)
+                in_flight.append(pool.submit(_stage, archive, entry))
+                while len(in_flight) >= 2 * workers or (in_flight and in_flight[0].done()):
+                    committer.add(in_flight.popleft().result())
+                    reporter.advance()
+            while in_flight:
+                committer.add(in_flight.popleft().result())
+                reporter.advance()
+            committer.commit()
+        finally:
+            for future in in_flight:
+                outcome = future.result()
+                if outcome.staged is not None:
+                    archive.store.discard(outcome.staged)
+
+
+def _containers_to_open(conn: Connection, batch_id: int) -> list[Any]:
+    o, ob, ao = schema.originals, schema.objects, schema.archive_openings
+    opened = select(ao.c.original_seq).where(ao.c.batch_id == batch_id)
+    return list(
+        conn.execute(
+            select(o.c.seq, o.c.path, o.c.object_sha256, o.c.depth, ob.c.media_type)
+            .join(ob, ob.c.sha256 == o.c.object_sha256)
+            .where(
+                o.c.batch_id == batch_id,
+                ob.c.media_type.in_(sorted(sniff.CONTAINER_TYPES)),
+                o.c.seq.not_in(opened),
+            )
+            .order_by(o.c.seq)
+        ).all()
+    )
+
+
+def _record_opening(
+    archive: Archive,
+    batch_id: int,
+    original_seq: int,
+    sha: str,
+    outcome: str,
+    members: int,
+    refusal: ContainerRefused | None,
+) -> None:
+    with archive.write() as conn:
+        appender = custody.Appender(conn)
+        flag_row = None
+        if refusal is not None:
+            flag_row = flags.record(appender, refusal.code, str(refusal), sha, original_seq)
+        data = {
+            "batch": batch_id,
+            "original": original_seq,
+            "sha256": sha,
+            "outcome": outcome,
+            "members": members,
+        }
+        seq = appender.append("archive.opened", data)
+        appender.flush()
+        conn.execute(
+            schema.archive_openings.insert().values(
+                seq=seq,
+                batch_id=batch_id,
+                original_seq=original_seq,
+                outcome=outcome,
+                members=members,
+            )
+        )
+        if flag_row is not None:
+            conn.execute(schema.flags.insert().values(**flag_row))
+
+
+def _is_compressed_non_tar(media_type: str, error: ContainerRefused) -> bool:
+    return media_type not in ("application/zip", "application/x-tar") and error.code == (
+        "archive-damaged"
+    )
+
+
+def _open_containers(
+    archive: Archive, batch_id: int, done: set[str], limits: Limits, reporter: Reporter
+) -> None:
+    """Open every archive received in the batch, including archives found inside them."""
+    while True:
+        with archive.read() as conn:
+            pending = _containers_to_open(conn, batch_id)
+        if not pending:
+            return
+        for row in pending:
+            parent = Entry(
+                row.path.encode("utf-8", "surrogateescape"), FILE, None, None, depth=row.depth
+            )
+            path = archive.store.path_for(row.object_sha256)
+            committer = _Committer(archive, batch_id)
+            members = 0
+
+            def counted(entries: Iterator[Entry]) -> Iterator[Entry]:
+                nonlocal members
+                for entry in entries:
+                    members += 1
+                    yield entry
+
+            try:
+                entries = counted(
+                    iter_members(path, row.media_type, parent, row.object_sha256, limits)
+                )
+                # Entries of one archive are read one at a time from the stored copy.
+                _stream(archive, entries, committer, done, 1, reporter)
+            except ContainerRefused as refusal:
+                committer.commit()
+                if _is_compressed_non_tar(row.media_type, refusal):
+                    _record_opening(
+                        archive, batch_id, row.seq, row.object_sha256, "not-an-archive", 0, None
+                    )
+                else:
+                    _record_opening(
+                        archive,
+                        batch_id,
+                        row.seq,
+                        row.object_sha256,
+                        refusal.code,
+                        members,
+                        refusal,
+                    )
+                continue
+            _record_opening(archive, batch_id, row.seq, row.object_sha256, "opened", members, None)
+
+
+def _check_sources(archive: Archive, sources: list[Source]) -> None:
+    root = archive.root.resolve()
+    for source in sources:
+        resolved = source.absolute.resolve()
+        if root == resolved or root.is_relative_to(resolved) or resolved.is_relative_to(root):
+            raise SourceError(
+                f"the source {source.given} contains the archive or lies inside it; "
+                "receive from the drive, not from the archive"
+            )
+
+
+def receive(
+    archive: Archive, request: ReceiveRequest, reporter: Reporter = SILENT
+) -> ReceiveResult:
+    """Receive the sources into a batch (resuming an interrupted one) and close it."""
+    sources = resolve_sources(request.sources)
+    _check_sources(archive, sources)
+    workers = request.workers or 2 * (os.cpu_count() or 1)
+    with archive.write() as conn:
+        batch = batches.open_batch(
+            conn,
+            request.collection,
+            request.custodian,
+            request.source_note,
+            sources,
+            request.claims,
+            request.again,
+        )
+    archive.store.clean_tmp()
+    with archive.read() as conn:
+        done = _done_keys(conn, batch.id)
+    files, _ = survey(sources)
+    reporter.start("receiving", files)
+    committer = _Committer(archive, batch.id)
+    entries = (entry for source in sources for entry in walk(source))
+    _stream(archive, entries, committer, done, workers, reporter)
+    reporter.start("opening archives", None)
+    _open_containers(archive, batch.id, done, request.limits, reporter)
+    reporter.finish()
+    with archive.write() as conn:
+        counts = batches.close_batch(conn, batch.id)
+        checkpoint = checkpoints.sign_head(conn, archive.signer())
+    return ReceiveResult(batch.id, batch.resumed, counts, checkpoint.note)

@@ -1,0 +1,484 @@
+"""Verify: is the archive exactly what its custody log and signed checkpoints say?
+
+Four checks, each naming every difference it finds rather than stopping at the first:
+
+1. the log: events numbered without gaps, each in canonical form, the tree recomputed
+   from the event bytes and compared with the head and with every signed checkpoint,
+   and with the last checkpoint exported (a copy that left the archive, so that events
+   cannot be silently removed and rewritten behind it);
+2. the catalogue: every custody row replayed from its event (see ``expectations``);
+3. the store: every object present, of its size, and (unless ``fast``) hashing to its
+   name; every file in the store known to the catalogue;
+4. the archive's identity: the verifier key in the folder, the database and the first
+   event agree.
+
+Verification reads; it writes only when everything holds and ``record`` is asked:
+then it appends a ``verify.completed`` event and signs a checkpoint over it. A failed
+verification never signs anything, so it cannot launder what it found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select
+
+from dalil import __version__
+from dalil.db import schema
+from dalil.errors import CheckpointError, LogError
+from dalil.parallel import ordered_map
+from dalil.progress import SILENT, Reporter
+from dalil.vault import checkpoints, custody, merkle
+from dalil.vault.archive import Archive
+from dalil.vault.expectations import EXPECTATIONS, Expectation
+from dalil.vault.frontier import Frontier
+from dalil.vault.note import Checkpoint, open_checkpoint
+from dalil.vault.store import CHUNK, is_sha256
+
+PAGE = 2000
+# Problems beyond this many per check are counted, not listed: a wholesale replacement
+# should not print a million lines.
+MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    area: str  # log, checkpoint, catalogue, store, identity
+    item: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"[{self.area}] {self.item}: {self.what}"
+
+
+@dataclass
+class VerifyReport:
+    fast: bool
+    log_size: int = 0
+    root: str = ""
+    events: int = 0
+    objects: int = 0
+    bytes: int = 0
+    checkpoints: int = 0
+    exported_checkpoints: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    unlisted: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.unlisted
+
+    def add(self, area: str, item: str, what: str) -> None:
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(Problem(area, item, what))
+        else:
+            self.unlisted += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "mode": "fast" if self.fast else "full",
+            "log_size": self.log_size,
+            "root": self.root,
+            "events": self.events,
+            "objects": self.objects,
+            "bytes": self.bytes,
+            "checkpoints": self.checkpoints,
+            "exported_checkpoints": self.exported_checkpoints,
+            "problems": [p.__dict__ for p in self.problems],
+            "unlisted_problems": self.unlisted,
+            "notes": self.notes,
+        }
+
+
+class _Cursor:
+    """A table's rows in the order of their event number, a page at a time."""
+
+    def __init__(self, conn: Connection, expectation: Expectation) -> None:
+        self.conn = conn
+        self.table = expectation.table
+        self.column = self.table.c[expectation.key]
+        self.rows: list[Row[Any]] = []
+        self.after: int | None = None
+        self.exhausted = False
+
+    def peek(self) -> Row[Any] | None:
+        if not self.rows and not self.exhausted:
+            query = select(self.table).where(self.column.is_not(None)).order_by(self.column)
+            if self.after is not None:
+                query = query.where(self.column > self.after)
+            self.rows = list(self.conn.execute(query.limit(PAGE)).all())
+            self.rows.reverse()
+            self.exhausted = len(self.rows) < PAGE
+        return self.rows[-1] if self.rows else None
+
+    def pop(self) -> Row[Any]:
+        row = self.rows.pop()
+        self.after = row._mapping[self.column.name]
+        return row
+
+
+class _Replay:
+    """Compares each event with the rows it implies, table by table, in one pass."""
+
+    def __init__(self, conn: Connection, report: VerifyReport) -> None:
+        self.report = report
+        self.cursors = [(e, _Cursor(conn, e)) for e in EXPECTATIONS]
+
+    def _name(self, expectation: Expectation, key: Any) -> str:
+        return f"{expectation.table.name} row of event #{key}"
+
+    def _drain_before(self, expectation: Expectation, cursor: _Cursor, seq: int | None) -> None:
+        while (row := cursor.peek()) is not None:
+            key = row._mapping[expectation.key]
+            if seq is not None and key >= seq:
+                return
+            cursor.pop()
+            self.report.add(
+                "catalogue",
+                self._name(expectation, key),
+                "row has no matching event in the custody log (added or altered outside dalil)",
+            )
+
+    def see(self, event: custody.Event) -> None:
+        for expectation, cursor in self.cursors:
+            if event.type not in expectation.event_types:
+                continue
+            self._drain_before(expectation, cursor, event.seq)
+            try:
+                expected = expectation.row_for(event)
+            except (KeyError, TypeError) as exc:
+                self.report.add("log", f"event #{event.seq}", f"lacks the field {exc}")
+                continue
+            row = cursor.peek()
+            has_row = row is not None and row._mapping[expectation.key] == event.seq
+            if expected is None:
+                if has_row:
+                    cursor.pop()
+                    self.report.add(
+                        "catalogue",
+                        self._name(expectation, event.seq),
+                        "row exists but its event implies none",
+                    )
+                continue
+            if not has_row or row is None:
+                self.report.add(
+                    "catalogue",
+                    self._name(expectation, event.seq),
+                    f"missing: event #{event.seq} ({event.type}) recorded it",
+                )
+                continue
+            cursor.pop()
+            self._compare(expectation, event, row, expected)
+
+    def _compare(
+        self,
+        expectation: Expectation,
+        event: custody.Event,
+        row: Row[Any],
+        expected: dict[str, Any],
+    ) -> None:
+        name = self._name(expectation, event.seq)
+        values = row._mapping
+        for column, value in expected.items():
+            if values[column] != value:
+                self.report.add(
+                    "catalogue", name, f"{column} is {values[column]!r}; the log says {value!r}"
+                )
+        if expectation.self_check is not None:
+            for what in expectation.self_check(row):
+                self.report.add("catalogue", name, what)
+
+    def finish(self) -> None:
+        for expectation, cursor in self.cursors:
+            self._drain_before(expectation, cursor, None)
+
+
+def _raw_events(conn: Connection) -> Iterator[tuple[int, str, str, str]]:
+    after = -1
+    while True:
+        rows = conn.execute(
+            select(
+                schema.events.c.seq,
+                schema.events.c.type,
+                schema.events.c.body,
+                schema.events.c.leaf_hash,
+            )
+            .where(schema.events.c.seq > after)
+            .order_by(schema.events.c.seq)
+            .limit(PAGE)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row.seq, row.type, row.body, row.leaf_hash
+        after = rows[-1].seq
+
+
+def _collect_checkpoints(
+    archive: Archive, conn: Connection, report: VerifyReport, extra: list[Path]
+) -> tuple[dict[int, list[tuple[str, bytes]]], int]:
+    """Every signed checkpoint to hold the log to, by size: (where it came from, root)."""
+    wanted: dict[int, list[tuple[str, bytes]]] = {}
+    last_exported = 0
+
+    def take(source: str, note: str, exported: bool) -> None:
+        nonlocal last_exported
+        try:
+            checkpoint: Checkpoint = open_checkpoint(note, archive.verifier)
+        except CheckpointError as exc:
+            report.add("checkpoint", source, f"rejected: {exc}")
+            return
+        wanted.setdefault(checkpoint.size, []).append((source, checkpoint.root))
+        report.checkpoints += 1
+        if exported:
+            report.exported_checkpoints += 1
+            last_exported = max(last_exported, checkpoint.size)
+
+    for stored in checkpoints.all_checkpoints(conn):
+        source = f"checkpoint {stored.id} (size {stored.size})"
+        take(source, stored.note, stored.exported_at is not None)
+        if stored.root != _note_root(stored.note):
+            report.add("checkpoint", source, "its root column differs from its signed note")
+    for path in [*sorted(archive.checkpoints_dir.glob("*.txt")), *extra]:
+        try:
+            note = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            report.add("checkpoint", str(path), f"cannot be read: {exc}")
+            continue
+        take(str(path), note, exported=True)
+    return wanted, last_exported
+
+
+def _note_root(note: str) -> str | None:
+    try:
+        return Checkpoint.parse(note.split("\n\n")[0] + "\n").root.hex()
+    except CheckpointError:
+        return None
+
+
+def check_log(
+    archive: Archive,
+    conn: Connection,
+    report: VerifyReport,
+    extra: list[Path],
+    reporter: Reporter,
+) -> None:
+    wanted, last_exported = _collect_checkpoints(archive, conn, report, extra)
+    head = custody.read_head(conn)
+    reporter.start("checking the log", head.size, "events")
+    frontier = Frontier()
+    replay = _Replay(conn, report)
+    expected_seq = 0
+    for seq, type_, body, leaf_hex in _raw_events(conn):
+        if seq != expected_seq:
+            report.add(
+                "log",
+                f"event #{expected_seq}",
+                f"missing ({seq - expected_seq} event(s) before #{seq} are gone)",
+            )
+        expected_seq = seq + 1
+        raw = body.encode("utf-8")
+        leaf = merkle.leaf_hash(raw)
+        if leaf.hex() != leaf_hex:
+            report.add("log", f"event #{seq}", "its stored leaf hash does not match its bytes")
+        try:
+            event = custody.decode_event(seq, raw)
+            if event.type != type_:
+                report.add("log", f"event #{seq}", f"is a {event.type!r}, indexed as {type_!r}")
+            replay.see(event)
+        except (LogError, ValueError) as exc:
+            report.add("log", f"event #{seq}", str(exc))
+        # Even a damaged event occupies its place: the tree is over the bytes as stored.
+        while frontier.size < seq:
+            frontier = frontier.append(b"\x00" * 32)
+        frontier = frontier.append(leaf)
+        for source, root in wanted.get(frontier.size, []):
+            if root != frontier.root():
+                report.add(
+                    "checkpoint",
+                    source,
+                    "the log no longer has the root this checkpoint signed: events "
+                    "up to it were altered, removed or reordered",
+                )
+        report.events += 1
+        reporter.advance()
+    replay.finish()
+    if frontier.size != head.size or frontier.root() != head.root():
+        report.add(
+            "log",
+            "head",
+            f"says {head.size} events with root {head.root().hex()}, "
+            f"the events give {frontier.size} with root {frontier.root().hex()}",
+        )
+    for size, sources in wanted.items():
+        if size > frontier.size:
+            for source, _ in sources:
+                report.add(
+                    "checkpoint",
+                    source,
+                    f"signed a log of {size} events; only {frontier.size} remain: "
+                    "events were removed",
+                )
+    if last_exported and not any(p.area in ("log", "checkpoint") for p in report.problems):
+        report.notes.append(f"consistent with the last exported checkpoint (size {last_exported})")
+    report.log_size, report.root = frontier.size, frontier.root().hex()
+
+
+def check_identity(archive: Archive, conn: Connection, report: VerifyReport) -> None:
+    meta = dict(conn.execute(select(schema.meta.c.key, schema.meta.c.value)).all())
+    if meta.get("verifier_key") != str(archive.verifier):
+        report.add("identity", "verifier key", "the database and the archive folder disagree")
+    try:
+        genesis = custody.get_event(conn, 0)
+    except LogError as exc:
+        report.add("identity", "event #0", str(exc))
+        return
+    if genesis.type != "archive.created" or genesis.data.get("verifier_key") != str(
+        archive.verifier
+    ):
+        report.add("identity", "event #0", "does not create this archive with this key")
+    if archive.key_path.exists():
+        try:
+            archive.signer()
+        except Exception as exc:  # a damaged key file is a finding, not a crash
+            report.add("identity", str(archive.key_path), str(exc))
+    else:
+        report.notes.append("the signing key is not in the archive (kept offline?)")
+
+
+def _hash_file(path: Path) -> tuple[str | None, int, str | None]:
+    try:
+        with path.open("rb", buffering=0) as handle:
+            digest = hashlib.sha256()
+            buffer = bytearray(CHUNK)
+            view = memoryview(buffer)
+            size = 0
+            while n := handle.readinto(view):
+                digest.update(view[:n])
+                size += n
+        return digest.hexdigest(), size, None
+    except OSError as exc:
+        return None, 0, exc.strerror or str(exc)
+
+
+def _catalogued_objects(conn: Connection) -> Iterator[tuple[str, int]]:
+    after = ""
+    while True:
+        rows = conn.execute(
+            select(schema.objects.c.sha256, schema.objects.c.size)
+            .where(schema.objects.c.sha256 > after)
+            .order_by(schema.objects.c.sha256)
+            .limit(PAGE)
+        ).all()
+        if not rows:
+            return
+        yield from ((row.sha256, row.size) for row in rows)
+        after = rows[-1].sha256
+
+
+def check_store(
+    archive: Archive, conn: Connection, report: VerifyReport, fast: bool, reporter: Reporter
+) -> None:
+    store = archive.store
+    total = conn.execute(select(func.count()).select_from(schema.objects)).scalar_one()
+    reporter.start("checking objects" if fast else "re-hashing objects", total, "objects")
+    known: Iterator[tuple[str, int]] = _catalogued_objects(conn)
+    workers = 2 * (os.cpu_count() or 1)
+    writable: list[str] = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+
+        def check(item: tuple[str, int]) -> tuple[str, int, Path, os.stat_result | None, Any]:
+            sha, size = item
+            path = store.path_for(sha)
+            try:
+                st = path.stat()
+            except OSError:
+                return sha, size, path, None, None
+            return sha, size, path, st, None if fast else _hash_file(path)
+
+        for sha, size, _, st, hashed in ordered_map(pool, check, known, 4 * workers):
+            report.objects += 1
+            reporter.advance()
+            if st is None:
+                report.add("store", sha, "missing from the store")
+                continue
+            if st.st_size != size:
+                report.add("store", sha, f"is {st.st_size:,} bytes; the catalogue says {size:,}")
+                continue
+            report.bytes += size
+            if st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+                writable.append(sha)
+            if hashed is not None:
+                digest, _, error = hashed
+                if error is not None:
+                    report.add("store", sha, f"cannot be read: {error}")
+                elif digest != sha:
+                    report.add("store", sha, f"its bytes hash to {digest}: the object was altered")
+    if writable:
+        report.notes.append(
+            f"{len(writable)} object(s) are writable, e.g. {writable[0]}; objects should be "
+            "read-only (chmod a-w) so that a slip cannot alter them"
+        )
+    _check_unexpected(archive, conn, report)
+
+
+def _check_unexpected(archive: Archive, conn: Connection, report: VerifyReport) -> None:
+    """Files in the store that the catalogue does not know."""
+    catalogued = _catalogued_objects(conn)
+    current = next(catalogued, None)
+    for name, path in archive.store.iter_names():
+        while current is not None and current[0] < name:
+            current = next(catalogued, None)
+        if current is not None and current[0] == name:
+            continue
+        if not is_sha256(name) or path.parent.name != name[:2]:
+            report.add("store", str(path.relative_to(archive.root)), "is not an object name")
+        else:
+            report.add(
+                "store",
+                name,
+                "is in the store but not in the catalogue (added, or "
+                "left by an interrupted ingest: re-run it to complete it)",
+            )
+    leftovers = list(archive.store.tmp_dir.glob("*.part"))
+    if leftovers:
+        report.notes.append(f"{len(leftovers)} partial copies in store/tmp (interrupted run)")
+
+
+def verify(
+    archive: Archive,
+    fast: bool = False,
+    extra_checkpoints: list[Path] | None = None,
+    record: bool = True,
+    reporter: Reporter = SILENT,
+) -> VerifyReport:
+    """Check the archive against its log and checkpoints; record the result if it holds."""
+    report = VerifyReport(fast=fast)
+    with archive.read() as conn:
+        check_identity(archive, conn, report)
+        check_log(archive, conn, report, extra_checkpoints or [], reporter)
+        check_store(archive, conn, report, fast, reporter)
+    reporter.finish()
+    if report.ok and record and archive.key_path.exists():
+        with archive.write() as conn:
+            summary = {
+                "mode": "fast" if fast else "full",
+                "ok": True,
+                "events": report.events,
+                "objects": report.objects,
+                "bytes": report.bytes,
+                "root": report.root,
+                "tool": f"dalil {__version__}",
+            }
+            custody.append(conn, "verify.completed", summary)
+            checkpoints.sign_head(conn, archive.signer())
+    return report
