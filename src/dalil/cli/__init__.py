@@ -7,7 +7,7 @@ import sys
 import typer
 
 from dalil import __version__
-from dalil.cli import archive_cmd, log_cmd
+from dalil.cli import archive_cmd, ingest_cmd, log_cmd, verify_cmd
 from dalil.cli.common import console
 from dalil.errors import DalilError
 
@@ -36,6 +36,8 @@ def _root(
 
 
 archive_cmd.register(app)
+ingest_cmd.register(app)
+verify_cmd.register(app)
 app.add_typer(log_cmd.app, name="log")
 
 
