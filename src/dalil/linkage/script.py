@@ -1,0 +1,82 @@
+"""Spelling-level normalisation of names in Arabic and Latin script.
+
+Two clerks copying the same name produce different strings: one writes diacritics, one
+writes أحمد and the other احمد, one types "Al-Khatib" and the other "ALKHATIB". These
+functions remove differences that never distinguish two people, and nothing else: the
+original string stays on the record as evidence; normalised forms are for comparison.
+
+Arabic normalisation uses pyarabic for diacritics, tatweel and lam-alef ligatures and
+then folds the letters that clerks use interchangeably in names (hamza carriers, alef
+forms, alef maqsura, taa marbuta). Latin normalisation strips accents, apostrophes
+(which stand for ʿayn or hamza) and case, and reads "Arabizi" digits (3 = ع, 7 = ح).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pyarabic.araby as araby
+
+# Letters folded because clerks write them interchangeably in names: every hamza seat
+# and alef form to bare alef, alef maqsura to yaa, taa marbuta to haa, Persian letters
+# sometimes used on keyboards to their Arabic counterparts.
+_ARABIC_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ة": "ه",
+        "ک": "ك",
+        "ڪ": "ك",
+        "ۀ": "ه",
+        "ە": "ه",
+    }
+)
+_ARABIC_DROP = re.compile("[ء\u200c\u200d\u200e\u200f]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+_NOT_ARABIC_NAME = re.compile("[^\u0621-\u064a\u0671-\u06d3 ]+")
+_SPACES = re.compile(r"\s+")
+
+# Arabizi: digits for letters Latin lacks, as typed on phones.
+_ARABIZI = str.maketrans({"2": "", "3": "", "5": "kh", "6": "t", "7": "h", "8": "gh", "9": "q"})
+_APOSTROPHES = re.compile("['`ʿʾ’‘´ʼ]")
+_NOT_LATIN_NAME = re.compile(r"[^a-z\- ]+")
+
+
+def is_arabic(text: str) -> bool:
+    """Whether ``text`` is written mainly in Arabic script."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    arabic = sum(1 for c in letters if _ARABIC_LETTER.match(c))
+    return arabic * 2 >= len(letters)
+
+
+def normalise_arabic(text: str) -> str:
+    """Arabic name with diacritics, tatweel and letter variants folded; spaces kept single."""
+    text = unicodedata.normalize("NFKC", text)
+    text = araby.strip_diacritics(text)
+    text = araby.strip_tatweel(text)
+    text = araby.normalize_ligature(text)
+    text = text.translate(_ARABIC_FOLD)
+    text = _ARABIC_DROP.sub("", text)
+    text = _NOT_ARABIC_NAME.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise_latin(text: str) -> str:
+    """Latin name in lower-case ASCII letters, hyphens and single spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower().translate(_ARABIZI)
+    text = _APOSTROPHES.sub("", text)
+    text = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae")
+    text = _NOT_LATIN_NAME.sub(" ", text)
+    text = re.sub(r"\s*-\s*", "-", text)
+    return _SPACES.sub(" ", text).strip(" -")
