@@ -67,7 +67,7 @@ class Claim:
                     "transfer=, by=, confidence=, note= separated by ';'"
                 )
             values[names[key.strip()]] = value.strip()
-        return cls(**values)
+        return cls(**{"holder": "", **values})
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,28 @@ def _named(tags: dict[int, Any], names: dict[int, str]) -> dict[str, Any]:
     return {names.get(tag, f"0x{tag:04X}"): plain(v) for tag, v in sorted(tags.items())}
 
 
+def check_structure(payload: bytes) -> None:
+    """Raise ValueError if the TIFF structure under the EXIF is broken.
+
+    Pillow skips what it cannot read without a word; a broken structure is itself a
+    finding (a hand-edited or damaged file), so it is checked here first.
+    """
+    order = payload[:4]
+    if order not in (b"II*\x00", b"MM\x00*"):
+        raise ValueError(f"the EXIF does not start with a TIFF header (it starts {order!r})")
+    endian = "little" if order.startswith(b"II") else "big"
+    offset = int.from_bytes(payload[4:8], endian)
+    if offset < 8 or offset + 2 > len(payload):
+        raise ValueError(f"the first EXIF directory is at byte {offset}, outside the EXIF")
+    count = int.from_bytes(payload[offset : offset + 2], endian)
+    if offset + 2 + 12 * count > len(payload):
+        raise ValueError(f"the first EXIF directory lists {count} entries it does not hold")
+
+
 def read_exif(payload: bytes) -> dict[str, dict[str, Any]]:
     """EXIF IFDs by name (ifd0, exif, gps, interop, ifd1). Raises ValueError if damaged."""
+    payload = payload.removeprefix(b"Exif\x00\x00")
+    check_structure(payload)
     exif = Image.Exif()
     try:
         exif.load(payload)

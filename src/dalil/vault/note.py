@@ -56,7 +56,7 @@ class VerifierKey:
 
     @classmethod
     def parse(cls, text: str) -> VerifierKey:
-        parts = text.strip().split("+")
+        parts = text.strip().split("+", 2)  # the base64 key may itself hold a "+"
         if len(parts) != 3:
             raise CheckpointError("a verifier key has the form NAME+KEYID+KEY")
         name, hex_id, blob = parts
