@@ -8,7 +8,7 @@ hash and length when large), rationals their exact numerator and denominator.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Literal
 
 from PIL import ExifTags, Image
 
@@ -67,7 +67,7 @@ def check_structure(payload: bytes) -> None:
     order = payload[:4]
     if order not in (b"II*\x00", b"MM\x00*"):
         raise ValueError(f"the EXIF does not start with a TIFF header (it starts {order!r})")
-    endian = "little" if order.startswith(b"II") else "big"
+    endian: Literal["little", "big"] = "little" if order.startswith(b"II") else "big"
     offset = int.from_bytes(payload[4:8], endian)
     if offset < 8 or offset + 2 > len(payload):
         raise ValueError(f"the first EXIF directory is at byte {offset}, outside the EXIF")
