@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from dalil.cli.common import ArchiveOption, BarReporter, JsonOption, open_archive, out, print_json
+from dalil.cli.common import (
+    ArchiveOption,
+    BarReporter,
+    JsonOption,
+    console,
+    open_archive,
+    out,
+    print_json,
+)
+from dalil.errors import AlreadyReceived
 from dalil.vault import batches
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
 from dalil.vault.receive import ReceiveRequest, ReceiveResult, receive
@@ -73,7 +82,13 @@ def ingest(
         workers=workers,
     )
     with open_archive(archive_dir) as archive:
-        result = receive(archive, request, BarReporter(enabled=not json_))
+        try:
+            result: ReceiveResult | None = receive(archive, request, BarReporter(not json_))
+        except AlreadyReceived as exc:
+            # Running the same ingest again is how a custodian finishes an interrupted
+            # one; when receiving was already complete, only description may remain.
+            console.print(f"[yellow]note:[/] {exc}")
+            result = None
         described = None
         if derive:
             from dalil.vault.derive import describe_pending
@@ -82,15 +97,16 @@ def ingest(
     if json_:
         print_json(
             {
-                "batch": result.batch_id,
-                "resumed": result.resumed,
-                "counts": result.counts,
+                "batch": None if result is None else result.batch_id,
+                "resumed": None if result is None else result.resumed,
+                "counts": None if result is None else result.counts,
                 "described": None if described is None else described.as_dict(),
-                "checkpoint": result.checkpoint_note,
+                "checkpoint": None if result is None else result.checkpoint_note,
             }
         )
         return
-    _print_receipt(result)
+    if result is not None:
+        _print_receipt(result)
     if described is not None:
         out.print(f"described {described.described:,} images ({described.flagged:,} flagged)")
 
