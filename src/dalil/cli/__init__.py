@@ -7,7 +7,7 @@ import sys
 import typer
 
 from dalil import __version__
-from dalil.cli import archive_cmd, ingest_cmd, log_cmd, verify_cmd
+from dalil.cli import archive_cmd, ingest_cmd, log_cmd, synth_cmd, verify_cmd
 from dalil.cli.common import console
 from dalil.errors import DalilError
 
@@ -39,6 +39,7 @@ archive_cmd.register(app)
 ingest_cmd.register(app)
 verify_cmd.register(app)
 app.add_typer(log_cmd.app, name="log")
+app.add_typer(synth_cmd.app, name="synth")
 
 
 def main(argv: list[str] | None = None) -> None:
