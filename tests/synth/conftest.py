@@ -11,6 +11,7 @@ from dalil.synth import SynthOptions, generate_collection
 from dalil.synth.truth import read_truth
 
 SMALL = SynthOptions(photos=30, seed=11, scale=0.2, workers=2)
+MANIPULATED = SynthOptions(photos=70, seed=5, scale=0.25, manipulations=0.3, workers=2)
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +34,15 @@ def photos(truth: dict[str, Any]) -> list[dict[str, Any]]:
         for f in truth["files"]
         if f["kind"] == "photo" and f["member"] is None and f["damage"] is None
     ]
+
+
+@pytest.fixture(scope="session")
+def manipulated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "manipulated"
+    generate_collection(out, MANIPULATED)
+    return out
+
+
+@pytest.fixture(scope="session")
+def manipulated_truth(manipulated: Path) -> dict[str, Any]:
+    return read_truth(manipulated / "ground-truth.json")

@@ -39,6 +39,7 @@ def test_collection_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
         (SynthOptions(photos=3), "--photos"),
         (SynthOptions(photos=20, scale=2.0), "--scale"),
         (SynthOptions(photos=20, seed=-1), "--seed"),
+        (SynthOptions(photos=20, manipulations=0.9), "--manipulations"),
     ],
 )
 def test_unusable_options_are_refused_before_anything_is_written(

@@ -4,11 +4,14 @@ whatever the number of workers; another seed gives another collection."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from dalil.synth import SynthOptions, generate_collection
 
-from .conftest import SMALL
+from .conftest import MANIPULATED, SMALL
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
@@ -19,12 +22,15 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
+@pytest.mark.parametrize(
+    ("fixture", "options"), [("collection", SMALL), ("manipulated", MANIPULATED)]
+)
 def test_same_seed_gives_identical_bytes_with_any_worker_count(
-    collection: Path, tmp_path: Path
+    fixture: str, options: SynthOptions, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     again = tmp_path / "again"
-    generate_collection(again, SynthOptions(**{**SMALL.__dict__, "workers": 1}))
-    first, second = snapshot(collection), snapshot(again)
+    generate_collection(again, replace(options, workers=1))
+    first, second = snapshot(request.getfixturevalue(fixture)), snapshot(again)
     assert first.keys() == second.keys()
     differing = [name for name in first if first[name] != second[name]]
     assert differing == []
@@ -32,7 +38,6 @@ def test_same_seed_gives_identical_bytes_with_any_worker_count(
 
 def test_another_seed_gives_another_collection(collection: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
-    generate_collection(other, SynthOptions(**{**SMALL.__dict__, "seed": SMALL.seed + 1}))
-    assert (other / "ground-truth.json").read_bytes() != (
-        collection / "ground-truth.json"
-    ).read_bytes()
+    generate_collection(other, replace(SMALL, seed=SMALL.seed + 1))
+    truth = (collection / "ground-truth.json").read_bytes()
+    assert (other / "ground-truth.json").read_bytes() != truth

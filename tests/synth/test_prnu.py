@@ -1,56 +1,73 @@
-"""Each camera's sensor pattern is really in its photos: the noise residual of a photo
-correlates with its own camera's pattern and not with another camera's."""
+"""Each camera's sensor pattern is really in its photos: a fingerprint estimated from a
+few photos correlates with its own camera's pattern and not with any other's, including
+the extra camera that shares a known camera's resolution."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
+import pytest
 
-from dalil.synth.camera import prnu_gain
-from dalil.synth.plan import plan_shots
-
-from .conftest import SMALL
+from dalil.synth.camera import prnu_pattern
 
 
-def residual(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Noise residual and smooth content of a photo's grey image."""
-    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    assert image is not None, path
-    grey = image.astype(np.float32)
-    smooth = cv2.GaussianBlur(grey, (0, 0), 1.5)
-    return grey - smooth, smooth
+def read(root: Path, entry: dict[str, Any]) -> bytes:
+    if entry["member"] is None:
+        return (root / entry["path"]).read_bytes()
+    with zipfile.ZipFile(root / entry["path"]) as archive:
+        return archive.read(entry["member"])
+
+
+def fingerprint(photos: list[bytes]) -> np.ndarray:
+    """Lukáš–Fridrich–Goljan estimate Σ W·I / Σ I², W = image − smoothed image."""
+    num = den = None
+    for data in photos:
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+        assert image is not None
+        grey = image.astype(np.float32)
+        smooth = cv2.GaussianBlur(grey, (0, 0), 1.5)
+        num = (grey - smooth) * smooth if num is None else num + (grey - smooth) * smooth
+        den = smooth * smooth if den is None else den + smooth * smooth
+    assert num is not None and den is not None
+    return num / den
 
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float:
-    a, b = a - a.mean(), b - b.mean()
+    h, w = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+    a, b = a[:h, :w] - a[:h, :w].mean(), b[:h, :w] - b[:h, :w].mean()
     return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
 
 
-def test_photo_noise_matches_its_own_camera_pattern(
-    collection: Path, photos: list[dict[str, Any]]
-) -> None:
-    plan = plan_shots(SMALL.seed, SMALL.photos, SMALL.scale)
-    patterns = {c.id: prnu_gain(c)[:, :, 0] - 1 for c in plan.cameras}
+def check_attribution(root: Path, truth: dict[str, Any]) -> None:
+    patterns = {
+        c["id"]: prnu_pattern(c["prnu"]["seed"], *c["resolution"]) for c in truth["cameras"]
+    }
     for camera_id, pattern in patterns.items():
-        mine = [f for f in photos if f["camera"] == camera_id][:4]
+        mine = [
+            read(root, f)
+            for f in truth["files"]
+            if f["kind"] == "photo" and f["camera"] == camera_id and f["damage"] is None
+            and (f["manipulation"] or {}).get("kind", "extra_camera") == "extra_camera"
+        ][:4]  # fmt: skip
         assert mine, camera_id
-        # The fingerprint estimate of Lukáš–Fridrich–Goljan: Σ W·I / Σ I².
-        num, den = np.zeros_like(pattern), np.zeros_like(pattern)
-        for entry in mine:
-            noise, smooth = residual(collection / entry["path"])
-            num += noise * smooth
-            den += smooth * smooth
-        estimate = num / den
+        estimate = fingerprint(mine)
         own = correlation(estimate, pattern)
-        h, w = pattern.shape
-        others = [
-            correlation(estimate[: min(h, p.shape[0]), : min(w, p.shape[1])],
-                        p[: min(h, p.shape[0]), : min(w, p.shape[1])])
-            for other, p in patterns.items()
-            if other != camera_id
-        ]  # fmt: skip
+        others = [correlation(estimate, p) for c, p in patterns.items() if c != camera_id]
         assert own > 0.1, (camera_id, own)
         assert max(abs(c) for c in others) < 0.05, (camera_id, others)
+
+
+@pytest.mark.parametrize("which", ["plain", "manipulated"])
+def test_fingerprint_points_to_the_true_camera_only(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    if which == "plain":
+        check_attribution(request.getfixturevalue("collection"), request.getfixturevalue("truth"))
+    else:
+        check_attribution(
+            request.getfixturevalue("manipulated"), request.getfixturevalue("manipulated_truth")
+        )

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from dalil.cli import lists_cmd
 from dalil.cli.common import BarReporter, JsonOption, out, print_json
 
 app = typer.Typer(
@@ -26,6 +27,14 @@ def collection(
     scale: Annotated[
         float, typer.Option(help="Shrink every camera's resolution (1 = 1-2 MP; tests use 0.2).")
     ] = 1.0,
+    manipulations: Annotated[
+        float,
+        typer.Option(
+            help="Share of photos manipulated in known ways (re-saved, pasted region, other "
+            "camera's EXIF, shifted clock, extra camera without EXIF, resized, cropped), "
+            "each recorded in the ground truth; e.g. 0.1."
+        ),
+    ] = 0.0,
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: one per core).")
     ] = None,
@@ -35,7 +44,9 @@ def collection(
     damaged files, a zip, and OUT/ground-truth.json saying all of it."""
     from dalil.synth import SynthOptions, generate_collection  # numpy/cv2: only when run
 
-    options = SynthOptions(photos=photos, seed=seed, scale=scale, workers=workers)
+    options = SynthOptions(
+        photos=photos, seed=seed, scale=scale, manipulations=manipulations, workers=workers
+    )
     reporter = BarReporter(enabled=not json_output)
     summary = generate_collection(output, options, reporter)
     if json_output:
@@ -48,3 +59,8 @@ def collection(
         f"in {summary.seconds:,.1f} s ({rate:,.1f} photos/s)"
     )
     out.print(f"ground truth: {summary.ground_truth}")
+
+
+# `dalil synth lists`: synthetic victim lists for linkage and estimation; the command
+# lives with the linkage commands (dalil.cli.lists_cmd) and is registered here.
+app.command("lists")(lists_cmd.synth_lists)

@@ -135,11 +135,17 @@ def _scaled(width: int, height: int, scale: float) -> tuple[int, int]:
     )
 
 
+def prnu_pattern(seed: int, width: int, height: int) -> np.ndarray:
+    """The camera's fixed pattern K (float32, H×W, standard Gaussian), from its PRNU seed
+    as the ground truth records it, so a checker can compare against the true pattern."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((height, width), dtype=np.float32)
+
+
 def prnu_gain(camera: Camera) -> np.ndarray:
     """The camera's per-pixel gain ``1 + s·K`` (float32, H×W×3, the same in each colour
-    channel), K standard Gaussian drawn from the camera's own seed."""
-    rng = np.random.default_rng(camera.prnu_seed)
-    field = rng.standard_normal((camera.height, camera.width), dtype=np.float32)
+    channel), applied to the light before noise and JPEG encoding."""
+    field = prnu_pattern(camera.prnu_seed, camera.width, camera.height)
     field *= np.float32(camera.prnu_strength)
     field += np.float32(1.0)
     return np.repeat(field[:, :, None], 3, axis=2)

@@ -39,9 +39,7 @@ def draw_writing(
 ) -> None:
     """Blend the case's writing, as this photo shows it, into ``canvas`` (RGB uint8)."""
     height, width = canvas.shape[:2]
-    unit = view.zoom * width
-    pw = max(32, round(look.card_width * unit))
-    ph = max(16, round(pw * ASPECT[min(len(writing.lines), 3)]))
+    pw, ph = card_size(writing, look, view, width)
     pen = max(1, round(writing.stroke * width / REFERENCE_WIDTH * view.zoom))
     ink = ink_mask(writing, pw, ph, pen, rng)
     rgb, alpha = _patch(writing, capture, look, ink, rng)
@@ -50,6 +48,33 @@ def draw_writing(
     box = _blend(canvas, rgb, alpha, corners)
     if capture.blur > 0 and box is not None:
         _blur(canvas, box, capture.blur * width / REFERENCE_WIDTH)
+
+
+def card_size(writing: Writing, look: CaseLook, view: View, width: int) -> tuple[int, int]:
+    """Width and height in pixels of the card (or written area) before it is turned."""
+    pw = max(32, round(look.card_width * view.zoom * width))
+    return pw, max(16, round(pw * ASPECT[min(len(writing.lines), 3)]))
+
+
+def card_box(
+    writing: Writing, capture: Capture, look: CaseLook, view: View, frame: tuple[int, int]
+) -> tuple[int, int, int, int]:
+    """Pixel box (x0, y0, x1, y1) that holds the turned card, clipped to the frame."""
+    width, height = frame
+    pw, ph = card_size(writing, look, view, width)
+    cx, cy = to_pixels(view.matrix(width, height), np.array([look.card_centre]))[0]
+    cos, sin = (
+        abs(math.cos(math.radians(capture.rotation))),
+        abs(math.sin(math.radians(capture.rotation))),
+    )
+    half_w = 0.52 * (pw * cos + ph * sin) * (1 + capture.perspective)
+    half_h = 0.52 * (pw * sin + ph * cos) * (1 + capture.perspective)
+    return (
+        max(0, int(cx - half_w)),
+        max(0, int(cy - half_h)),
+        min(width, int(cx + half_w) + 1),
+        min(height, int(cy + half_h) + 1),
+    )
 
 
 def ink_mask(writing: Writing, pw: int, ph: int, pen: int, rng: np.random.Generator) -> np.ndarray:

@@ -12,15 +12,30 @@ import calendar
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from dalil.errors import InputError
 from dalil.progress import SILENT, Reporter
 from dalil.synth import render, truth
+from dalil.synth.editor import EditJob, run_edit
 from dalil.synth.handling import Handling, damaged_bytes, plan_handling, write_zip
+from dalil.synth.manipulation import (
+    DERIVED,
+    MAX_RATE,
+    Manipulations,
+    describe,
+    extra_photo_count,
+    labels,
+    plan_manipulations,
+    with_exif_changes,
+)
 from dalil.synth.plan import Plan, plan_shots
 
 GENERATOR_VERSION = 1  # bump whenever the same seed would give different bytes
@@ -36,6 +51,7 @@ class SynthOptions:
     photos: int
     seed: int = 0
     scale: float = 1.0
+    manipulations: float = 0.0  # share of photos manipulated in a known way (0 to 0.5)
     workers: int | None = None  # default: one per core
 
     def check(self) -> None:
@@ -45,6 +61,10 @@ class SynthOptions:
             )
         if not MIN_SCALE <= self.scale <= 1.0:
             raise InputError(f"--scale must be between {MIN_SCALE} and 1; got {self.scale}")
+        if not 0.0 <= self.manipulations <= MAX_RATE:
+            raise InputError(
+                f"--manipulations must be between 0 and {MAX_RATE}; got {self.manipulations}"
+            )
         if self.seed < 0:
             raise InputError(f"--seed must be zero or positive; got {self.seed}")
 
@@ -69,9 +89,19 @@ def generate_collection(
     options.check()
     _check_output(out)
     started = time.perf_counter()
-    plan = plan_shots(options.seed, options.photos, options.scale)
-    handling = plan_handling(options.seed, plan, exclude=set())
-    _render_all(out, plan, handling, options, reporter)
+    extra = extra_photo_count(options.manipulations, options.photos)
+    plan = plan_shots(options.seed, options.photos, options.scale, extra_photos=extra)
+    known = {c.id for c in plan.cameras}
+    handling = plan_handling(
+        options.seed, plan, exclude={s.index for s in plan.shots if s.camera not in known}
+    )
+    changes = plan_manipulations(
+        options.seed, plan, handling.untouched(plan), options.manipulations
+    )
+    plan = with_exif_changes(plan, changes)
+    with _pool(plan, out, options) as run:
+        _render_all(run, plan, handling, reporter)
+        _edit_all(run, out, plan, changes, reporter)
     reporter.start("packing drives", total=None, unit="steps")
     _apply_handling(out, plan, handling)
     header = {
@@ -81,7 +111,12 @@ def generate_collection(
         "seed": options.seed,
         "options": {k: v for k, v in asdict(options).items() if k not in ("seed", "workers")},
     }
-    record = truth.build_truth(out, plan, handling, header, [])
+    derived = [
+        truth.Derived(e.shot, e.target, describe(e, plan), e.keep_exif)
+        for e in changes.edits
+        if e.kind in DERIVED
+    ]
+    record = truth.build_truth(out, plan, handling, header, labels(changes, plan), derived)
     truth.write_truth(out / truth.FILE_NAME, record)
     _touch(out / truth.FILE_NAME, _end_time(plan))
     reporter.finish()
@@ -109,9 +144,25 @@ def _check_output(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def _render_all(
-    out: Path, plan: Plan, handling: Handling, options: SynthOptions, reporter: Reporter
-) -> None:
+Runner = Callable[[Callable[[Any], Any], Sequence[Any]], Iterator[Any]]
+
+
+@contextmanager
+def _pool(plan: Plan, out: Path, options: SynthOptions) -> Iterator[Runner]:
+    """A map over worker processes (or this process when ``workers`` is 1)."""
+    setup = render.WorkerSetup(
+        str(out), tuple([*plan.cameras, *plan.extra_cameras]), noise_seed=options.seed
+    )
+    count = options.workers or os.cpu_count() or 1
+    if count == 1:
+        render.start_worker(setup)
+        yield lambda function, jobs: (function(job) for job in jobs)
+        return
+    with ProcessPoolExecutor(count, initializer=render.start_worker, initargs=(setup,)) as pool:
+        yield lambda function, jobs: pool.map(function, jobs, chunksize=4)
+
+
+def _render_all(run: Runner, plan: Plan, handling: Handling, reporter: Reporter) -> None:
     unrendered = {d.shot for d in handling.damage if d.kind != "truncated"}
     sessions = {s.id: s for s in plan.sessions}
     jobs = [
@@ -121,26 +172,32 @@ def _render_all(
         for shot in plan.shots
         if shot.index not in unrendered
     ]
-    setup = render.WorkerSetup(
-        str(out), tuple([*plan.cameras, *plan.extra_cameras]), noise_seed=options.seed
-    )
     reporter.start("rendering photos", total=len(jobs), unit="photos")
-    for _ in _run(jobs, setup, options.workers):
+    for _ in run(render.run_job, jobs):
         reporter.advance()
 
 
-def _run(
-    jobs: list[render.PhotoJob], setup: render.WorkerSetup, workers: int | None
-) -> Iterator[tuple[int, str, int]]:
-    """Results of ``jobs`` over a process pool (in this process when ``workers`` is 1)."""
-    count = workers or os.cpu_count() or 1
-    if count == 1:
-        render.start_worker(setup)
-        yield from (render.run_job(job) for job in jobs)
+def _edit_all(
+    run: Runner, out: Path, plan: Plan, changes: Manipulations, reporter: Reporter
+) -> None:
+    """Edit after every original is written: edits read originals only."""
+    if not changes.edits:
         return
-    with ProcessPoolExecutor(count, initializer=render.start_worker, initargs=(setup,)) as pool:
-        results: Iterable[tuple[int, str, int]] = pool.map(render.run_job, jobs, chunksize=4)
-        yield from results
+    jobs = []
+    for edit in changes.edits:
+        shot = plan.shots[edit.shot]
+        camera, claimed = plan.camera(shot.camera), shot.exif_camera
+        fields = None
+        if claimed is not None:
+            rng = np.random.default_rng([shot.seed, 2])  # as render drew them
+            fields = render.exif_fields(plan.camera(claimed), shot, rng)
+        donor = plan.shots[edit.donor].path if edit.donor is not None else None
+        jobs.append(
+            EditJob(str(out), edit, shot.path, donor, fields, camera.tables, camera.subsampling)
+        )
+    reporter.start("manipulating photos", total=len(jobs), unit="photos")
+    for _ in run(run_edit, jobs):
+        reporter.advance()
 
 
 def _apply_handling(out: Path, plan: Plan, handling: Handling) -> None:

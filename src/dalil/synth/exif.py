@@ -55,6 +55,7 @@ class ExifFields:
     iso: int = 200
     focal_length: tuple[int, int] = (63, 10)
     byte_order: str = "II"  # "II" little-endian (most makers) or "MM" big-endian
+    modified: datetime | None = None  # DateTime (0x0132) when an editor saved it again
 
 
 def exif_time(moment: datetime) -> str:
@@ -85,7 +86,7 @@ def _ifd0(f: ExifFields) -> list[Entry]:
         (Y_RESOLUTION, RATIONAL, ((72, 1),)),
         (RESOLUTION_UNIT, SHORT, (2,)),
         (SOFTWARE, ASCII, _ascii(f.software)),
-        (DATE_TIME, ASCII, _ascii(exif_time(f.taken))),
+        (DATE_TIME, ASCII, _ascii(exif_time(f.modified or f.taken))),
         (YCBCR_POSITIONING, SHORT, (2,)),
         (EXIF_POINTER, LONG, (0,)),
     ]
@@ -202,3 +203,30 @@ def _ifd_bytes(
             data += raw + (b"\x00" if len(raw) & 1 else b"")
     table += struct.pack(f"{order}I", next_ifd)
     return bytes(table + data)
+
+
+def thumbnail_of(payload: bytes) -> bytes | None:
+    """The IFD1 thumbnail JPEG inside an APP1 EXIF payload, or None."""
+    if not payload.startswith(EXIF_HEADER):
+        return None
+    tiff = payload[len(EXIF_HEADER) :]
+    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
+    if order is None or len(tiff) < 8:
+        return None
+    try:
+        (ifd0,) = struct.unpack_from(f"{order}I", tiff, 4)
+        (count,) = struct.unpack_from(f"{order}H", tiff, ifd0)
+        (ifd1,) = struct.unpack_from(f"{order}I", tiff, ifd0 + 2 + 12 * count)
+        if ifd1 == 0:
+            return None
+        (count,) = struct.unpack_from(f"{order}H", tiff, ifd1)
+        values = {}
+        for i in range(count):
+            tag, _, _, value = struct.unpack_from(f"{order}HHII", tiff, ifd1 + 2 + 12 * i)
+            values[tag] = value
+    except struct.error:
+        return None
+    start, length = values.get(THUMBNAIL_OFFSET), values.get(THUMBNAIL_LENGTH)
+    if start is None or length is None or start + length > len(tiff):
+        return None
+    return tiff[start : start + length]

@@ -33,10 +33,16 @@ def encode(pixels: np.ndarray, tables: Tables, subsampling: str) -> bytes:
 
 
 def encode_quality(pixels: np.ndarray, quality: int, subsampling: str = "4:2:0") -> bytes:
-    """JPEG at a libjpeg quality, as an editor or web tool saves it (JFIF header kept)."""
+    """JPEG at a libjpeg quality (standard tables), as editors and web tools save."""
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, "JPEG", quality=quality, subsampling=subsampling)
     return buffer.getvalue()
+
+
+def decode(data: bytes) -> np.ndarray:
+    """RGB pixels of a JPEG."""
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("RGB"))
 
 
 def thumbnail(pixels: np.ndarray, tables: Tables) -> bytes:
@@ -47,18 +53,22 @@ def thumbnail(pixels: np.ndarray, tables: Tables) -> bytes:
     return with_app1(encode(small, tables, "4:2:0"), None)
 
 
-def with_app1(jpeg: bytes, exif: bytes | None) -> bytes:
-    """``jpeg`` with its APP0/APP1 segments replaced by one APP1 holding ``exif``."""
+def with_app1(jpeg: bytes, exif: bytes | None, keep_jfif: bool = False) -> bytes:
+    """``jpeg`` with its APP1 replaced by one holding ``exif`` (None: no EXIF at all), and
+    its JFIF APP0 dropped as camera firmware writes no JFIF, or kept as editors do."""
     if jpeg[:2] != SOI:
         raise ValueError("not a JPEG stream")
-    kept, position = bytearray(), 2
+    kept, jfif, position = bytearray(), b"", 2
     while jpeg[position] == 0xFF and jpeg[position + 1] != SOS:
         marker = jpeg[position + 1]
         (length,) = struct.unpack(">H", jpeg[position + 2 : position + 4])
-        if marker not in (APP0, APP1):
-            kept += jpeg[position : position + 2 + length]
+        segment = jpeg[position : position + 2 + length]
+        if marker == APP0:
+            jfif = segment
+        elif marker != APP1:
+            kept += segment
         position += 2 + length
-    head = bytearray(SOI)
+    head = bytearray(SOI) + (jfif if keep_jfif else b"")
     if exif is not None:
         if len(exif) > MAX_SEGMENT:
             raise ValueError(f"EXIF block of {len(exif)} bytes does not fit one APP1 segment")

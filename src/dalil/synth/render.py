@@ -20,7 +20,7 @@ import numpy as np
 
 from dalil.synth import jpeg
 from dalil.synth.camera import Camera, prnu_gain
-from dalil.synth.card import draw_writing
+from dalil.synth.card import card_box, draw_writing
 from dalil.synth.exif import ExifFields, build_exif
 from dalil.synth.plan import Case, Shot
 from dalil.synth.scene import case_look, choose_view, draw_scene
@@ -112,6 +112,17 @@ def render_pixels(worker: _Worker, camera: Camera, job: PhotoJob) -> np.ndarray:
     # Saturating conversion; light is never negative here (darkest ink is ~25 grey levels).
     result: np.ndarray = cv2.convertScaleAbs(light)
     return result
+
+
+def card_location(camera: Camera, shot: Shot, case: Case) -> tuple[int, int, int, int] | None:
+    """Where ``shot`` shows its card, in pixels, or None when the card is out of frame.
+    Follows ``render_pixels``' draws exactly (same seed, same order)."""
+    if not shot.capture.visible:
+        return None
+    rng = np.random.default_rng([shot.seed, 1])
+    look = case_look(case.seed, case.writing.surface == "skin")
+    view = choose_view(rng, shot.photo_index, look)
+    return card_box(case.writing, shot.capture, look, view, (camera.width, camera.height))
 
 
 def exif_fields(camera: Camera, shot: Shot, rng: np.random.Generator) -> ExifFields:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -54,15 +54,26 @@ def file_key(path: str, member: str | None) -> str:
     return f"{path}!{member}" if member else path
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A file made from a camera original (resized, cropped copy)."""
+
+    shot: int
+    target: str
+    manipulation: dict[str, Any]
+    exif_kept: bool
+
+
 def build_truth(
     out: Path,
     plan: Plan,
     handling: Handling,
     header: dict[str, Any],
-    extra_files: list[dict[str, Any]],
+    manipulated: dict[int, dict[str, Any]],
+    derived: list[Derived],
 ) -> dict[str, Any]:
-    """The ground truth of a finished run; ``extra_files`` are entries made elsewhere
-    (manipulated derivatives) whose sha256/size are filled in here."""
+    """The ground truth of a finished run. ``manipulated`` labels photos changed in place
+    (by shot index); ``derived`` lists new files made from photos."""
     damage = {d.shot: d.kind for d in handling.damage}
     bundle = handling.bundle
     zipped = set(bundle.shots) if bundle else set()
@@ -71,15 +82,23 @@ def build_truth(
         case = plan_case(plan, shot.case)
         member = bundle.member(shot) if bundle and shot.index in zipped else None
         path = bundle.path if bundle and member else shot.path
-        files.append(_shot_entry(shot, case, path, member, damage.get(shot.index)))
+        entry = _shot_entry(shot, case, path, member, damage.get(shot.index))
+        entry["manipulation"] = manipulated.get(shot.index)
+        files.append(entry)
     by_index = {s.index: files[i] for i, s in enumerate(plan.shots)}
     for copy in handling.copies:
         entry = {**by_index[copy.shot], "path": copy.target, "key": copy.target, "kind": "copy"}
         entry["duplicate_of"] = by_index[copy.shot]["key"]
         files.append(entry)
+    for made in derived:
+        source = by_index[made.shot]
+        entry = {**source, "path": made.target, "key": made.target, "kind": "derived"}
+        entry.update(derived_from=source["key"], manipulation=made.manipulation)
+        if not made.exif_kept:
+            entry.update(exif_camera=None, exif_taken=None)
+        files.append(entry)
     for note in handling.notes:
         files.append(_note_entry(note.path))
-    files.extend(extra_files)
     _measure(out, files)
     files.sort(key=lambda f: f["key"])
     archives = []
