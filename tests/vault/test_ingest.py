@@ -61,7 +61,7 @@ def test_receipt_counts_flags_and_checkpoint(archive: Archive, photo_tree: Path)
     assert result.counts["flagged_entries"] == 2  # the empty file and the text note
     with archive.read() as conn:
         codes = sorted(conn.execute(select(schema.flags.c.code)).scalars())
-    assert codes == ["empty-file", "extension-mismatch", "not-an-image"]
+    assert codes == ["empty-file", "not-an-image"]
     assert result.checkpoint_note.startswith(archive.origin + "\n")
 
 

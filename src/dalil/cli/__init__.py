@@ -7,7 +7,16 @@ import sys
 import typer
 
 from dalil import __version__
-from dalil.cli import archive_cmd, ingest_cmd, log_cmd, synth_cmd, verify_cmd
+from dalil.cli import (
+    archive_cmd,
+    estimate_cmd,
+    ingest_cmd,
+    listing_cmd,
+    lists_cmd,
+    log_cmd,
+    synth_cmd,
+    verify_cmd,
+)
 from dalil.cli.common import console
 from dalil.errors import DalilError
 
@@ -38,8 +47,11 @@ def _root(
 archive_cmd.register(app)
 ingest_cmd.register(app)
 verify_cmd.register(app)
+listing_cmd.register(app)
 app.add_typer(log_cmd.app, name="log")
 app.add_typer(synth_cmd.app, name="synth")
+app.add_typer(lists_cmd.app, name="lists")
+estimate_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -120,7 +120,7 @@ def _entry_flags(outcome: Outcome) -> list[tuple[str, str]]:
         )
     if staged.size and kind not in sniff.IMAGE_TYPES and kind not in sniff.CONTAINER_TYPES:
         found.append(("not-an-image", f"the content is {kind}"))
-    if (why := sniff.extension_mismatch(entry.path, kind)) is not None:
+    if staged.size and (why := sniff.extension_mismatch(entry.path, kind)) is not None:
         found.append(("extension-mismatch", why))
     return found
 
