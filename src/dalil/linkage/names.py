@@ -14,6 +14,7 @@ part (see ``keys``), so that "محمد عبد الرحمن" and "Mohamad Abdulra
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -146,6 +147,7 @@ def _strip_joined_article(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=200_000)
 def parse(full_name: str) -> Name:
     """Split a full name into given, father, grandfather and family name.
 
@@ -178,6 +180,7 @@ def _token_text(token: Token, arabic: bool) -> str:
     return token.text
 
 
+@functools.lru_cache(maxsize=200_000)
 def part_key(part: str | None, *, family: bool = False) -> str | None:
     """Strict cross-script key of one name part; None for a missing or empty part."""
     if part is None or not part.strip():

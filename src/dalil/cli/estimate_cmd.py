@@ -1,0 +1,82 @@
+"""`dalil estimate`: multiple systems estimation of the undocumented total, by stratum."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
+from dalil.errors import InputError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("estimate")(estimate)
+
+
+def estimate(
+    by: Annotated[
+        str | None,
+        typer.Option(help="Stratify by these, comma-separated: governorate, year, sex, branch."),
+    ] = None,
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            help="A capture-history CSV (0/1 column per list and `count`) instead of the archive."
+        ),
+    ] = None,
+    method: Annotated[
+        list[str] | None,
+        typer.Option(help="lcmcr, loglinear, independence (repeatable; default all)."),
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the LCMCR sampler.")] = 20160101,
+    samples: Annotated[int, typer.Option(help="LCMCR draws kept per chain.")] = 1000,
+    burn_in: Annotated[int, typer.Option(help="LCMCR iterations discarded per chain.")] = 5000,
+    criterion: Annotated[str, typer.Option(help="Log-linear model selection: aic or bic.")] = "aic",
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    json_output: JsonOption = False,
+) -> None:
+    """Estimate how many people were never documented, with intervals, per stratum."""
+    from dalil.estimation import histories, lcmcr, strata
+    from dalil.estimation import report as html_report
+
+    methods = method or list(strata.METHODS)
+    for name in methods:
+        if name not in strata.METHODS:
+            raise InputError(f"--method {name}: use one of {', '.join(strata.METHODS)}")
+    if criterion not in ("aic", "bic"):
+        raise InputError("--criterion is aic or bic")
+    variables = [v.strip() for v in by.split(",")] if by else []
+    if table is not None:
+        if variables:
+            raise InputError("--by needs linked lists in an archive; a --table is one stratum")
+        tables: dict[tuple[str, ...], histories.CaptureTable] = {(): histories.read_table(table)}
+    else:
+        from dalil.estimation import source
+
+        with open_archive(archive_dir) as archive:
+            tables = source.capture_tables(archive, variables)
+    settings = lcmcr.Settings(seed=seed, samples=samples, burn_in=burn_in)
+    results = [
+        strata.estimate_stratum(
+            dict(zip(variables, key, strict=True)), t, methods, settings, criterion
+        )
+        for key, t in tables.items()
+    ]
+    if report is not None:
+        html_report.write(report, results, "Multiple systems estimation", [f"seed {seed}"])
+    if json_output:
+        print_json({"strata": [r.to_json() for r in results]})
+        return
+    for result in results:
+        label = ", ".join(f"{k}={v}" for k, v in result.stratum.items()) or "all"
+        out.print(f"[bold]{label}[/]: {result.table.observed:,} documented")
+        for e in result.estimates:
+            interval = f"95% {e.low:,.0f} – {e.high:,.0f}"
+            out.print(f"  {e.method:<13} {e.estimate:>10,.0f}   {interval}   {e.detail}")
+        for warning in result.warnings:
+            out.print(f"  [yellow]warning:[/] {warning}")
+    if report is not None:
+        out.print(f"report: {report}")

@@ -1,0 +1,208 @@
+"""The fields of a victim list, how file columns map to them, and row validation.
+
+Pure functions: a header and rows in, clean records and row-level errors out. Values
+are kept as written (a name is evidence); only dates, sex and numbers are put in one
+form, because a comparison needs them comparable and a clerk needs to be told when a
+value cannot be read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from dalil.errors import InputError
+from dalil.linkage import script
+from dalil.linkage.spellings import GOVERNORATES
+
+NAME_FIELDS = (
+    "full_name",
+    "given_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "mother_name",
+)
+# A list may carry each name twice, in Arabic and in Latin script ("full_name_latin").
+LATIN_NAME_FIELDS = tuple(f"{name}_latin" for name in NAME_FIELDS)
+OTHER_FIELDS = (
+    "sex",
+    "birth_date",
+    "age",
+    "death_date",
+    "arrest_date",
+    "place",
+    "governorate",
+    "branch",
+    "national_id",
+    "record_id",
+)
+FIELDS = NAME_FIELDS + LATIN_NAME_FIELDS + OTHER_FIELDS
+DATE_FIELDS = ("birth_date", "death_date", "arrest_date")
+
+# People who died in detention were born after 1900 and died before today; a date
+# outside these years is a typing error worth showing to the clerk, not a fact.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+MAX_AGE = 120
+
+_SEX = {
+    "m": "M",
+    "male": "M",
+    "man": "M",
+    "ذكر": "M",
+    "f": "F",
+    "female": "F",
+    "woman": "F",
+    "انثى": "F",
+    "أنثى": "F",
+    "انثي": "F",
+}
+_EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # line number in the file, header = 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass
+class Validated:
+    records: list[dict[str, str | None]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def column_mapping(header: Sequence[str], extra: Mapping[str, str]) -> dict[str, str]:
+    """Map file columns to fields: columns named like a field map themselves.
+
+    ``extra`` maps other column names (``--map COLUMN=FIELD``). Columns that map to no
+    field are ignored; a field claimed by two columns is refused.
+    """
+    for column, target in extra.items():
+        if target not in FIELDS:
+            raise InputError(
+                f"--map {column}={target}: {target!r} is not a field; "
+                f"use one of {', '.join(FIELDS)}"
+            )
+        if column not in header:
+            raise InputError(f"--map {column}={target}: the file has no column {column!r}")
+    mapping: dict[str, str] = {}
+    for column in header:
+        name = extra.get(column) or _default_field(column)
+        if name is None:
+            continue
+        if name in mapping.values():
+            raise InputError(f"two columns map to the field {name!r}; map one of them elsewhere")
+        mapping[column] = name
+    if not any(name in NAME_FIELDS + LATIN_NAME_FIELDS for name in mapping.values()):
+        raise InputError(
+            "no column holds a name; name one `full_name` or `given_name` and `family_name`, "
+            "or map one with --map COLUMN=full_name"
+        )
+    return mapping
+
+
+def _default_field(column: str) -> str | None:
+    name = column.strip().lower().replace(" ", "_").replace("-", "_")
+    return name if name in FIELDS else None
+
+
+def validate(
+    rows: Iterable[Sequence[str | None]], header: Sequence[str], mapping: Mapping[str, str]
+) -> Validated:
+    """Clean each row; every problem is a RowError naming its row and column."""
+    result = Validated()
+    positions = {name: header.index(column) for column, name in mapping.items()}
+    seen: dict[str, int] = {}
+    for offset, row in enumerate(rows):
+        number = offset + 2
+        raw = {name: _text(row[i] if i < len(row) else None) for name, i in positions.items()}
+        record, errors = _clean(raw, number)
+        rid = record.get("record_id") or f"row-{number}"
+        record["record_id"] = rid
+        if rid in seen:
+            errors.append(RowError(number, "record_id", f"{rid!r} is also on row {seen[rid]}"))
+        else:
+            seen[rid] = number
+        if errors:
+            result.errors.extend(errors)
+        else:
+            result.records.append(record)
+    return result
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def _clean(raw: dict[str, str | None], number: int) -> tuple[dict[str, str | None], list[RowError]]:
+    errors: list[RowError] = []
+    record: dict[str, str | None] = dict(raw)
+    if not any(raw.get(name) for name in NAME_FIELDS + LATIN_NAME_FIELDS):
+        errors.append(RowError(number, "name", "no name in any name column"))
+    for name in DATE_FIELDS:
+        if raw.get(name):
+            try:
+                record[name] = parse_date(raw[name] or "")
+            except ValueError as exc:
+                errors.append(RowError(number, name, str(exc)))
+    if raw.get("sex"):
+        sex = _SEX.get((raw["sex"] or "").strip().lower())
+        if sex is None:
+            errors.append(
+                RowError(number, "sex", f"{raw['sex']!r} is not M/F (male/female, ذكر/أنثى)")
+            )
+        record["sex"] = sex
+    if raw.get("age"):
+        text = (raw["age"] or "").translate(_EASTERN_DIGITS)
+        if not text.isdigit() or int(text) > MAX_AGE:
+            errors.append(RowError(number, "age", f"{raw['age']!r} is not an age in years"))
+        else:
+            record["age"] = str(int(text))
+    if raw.get("governorate"):
+        record["governorate"] = canonical_governorate(raw["governorate"] or "")
+    return record, errors
+
+
+def parse_date(text: str) -> str:
+    """An ISO date, possibly partial ("1985", "1985-04"); DD/MM/YYYY is read too."""
+    text = text.strip().translate(_EASTERN_DIGITS).split(" ")[0].split("T")[0]
+    if (dmy := _DMY.match(text)) is not None:
+        parts = [dmy.group(3), dmy.group(2), dmy.group(1)]
+    elif (iso := _ISO.match(text)) is not None:
+        parts = [p for p in iso.groups() if p is not None]
+    else:
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)")
+    year = int(parts[0])
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"{text!r}: the year {year} is not plausible")
+    if len(parts) > 1 and not 1 <= int(parts[1]) <= 12:
+        raise ValueError(f"{text!r}: there is no month {parts[1]}")
+    if len(parts) > 2 and not 1 <= int(parts[2]) <= 31:
+        raise ValueError(f"{text!r}: there is no day {parts[2]}")
+    return "-".join([parts[0], *(p.zfill(2) for p in parts[1:])])
+
+
+_GOVERNORATE_INDEX = {
+    key: arabic
+    for arabic, spellings in GOVERNORATES.items()
+    for key in (script.normalise_arabic(arabic), *(script.normalise_latin(s) for s in spellings))
+}
+
+
+def canonical_governorate(text: str) -> str:
+    """The Arabic name of a Syrian governorate for any listed spelling; else as written."""
+    norm = script.normalise_arabic(text) if script.is_arabic(text) else script.normalise_latin(text)
+    return _GOVERNORATE_INDEX.get(norm, text.strip())

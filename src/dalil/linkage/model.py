@@ -1,0 +1,255 @@
+"""The linkage model: Splink comparisons on name keys, dates and places, and scoring.
+
+Every comparison is a ladder of levels (missing / exact key / loose key / similar key /
+different), as Splink does it, so each pair's score is a sum of per-comparison match
+weights that a reviewer can read: "given name: exact key, +6.1; birth: same year, +2.3;
+governorate: different, −3.0". Exact name keys carry a term-frequency adjustment: two
+records agreeing on محمد say less than two agreeing on غياث.
+
+The model is trained without labels, as is usual with Splink: u-probabilities from
+random pairs, m-probabilities by expectation maximisation on two blocking passes, and
+the prior that two records match from deterministic rules. DuckDB runs it by default;
+``backend="spark"`` runs the same settings on Spark for lists that outgrow a machine.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from dalil.errors import DalilError
+from dalil.linkage import blocking
+from dalil.linkage.blocking import BlockReport, Rule
+
+# Minimum Jaro-Winkler similarity of two keys to count as "similar": one typing error
+# in a 5-letter key scores about 0.88.
+JW_SIMILAR = 0.88
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    threshold: float = 0.8  # match probability at which two records are one person
+    keep_above: float = 0.05  # pairs kept for review and explanation
+    max_block: int = blocking.MAX_BLOCK
+    max_pairs: int = blocking.MAX_PAIRS
+    u_pairs: int = 3_000_000
+    recall: float = 0.7  # assumed recall of the deterministic rules for the prior
+    seed: int = 1
+    backend: str = "duckdb"
+    rules: tuple[Rule, ...] = blocking.DALIL_RULES
+
+
+@dataclass
+class Prediction:
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, ...
+    blocks: list[BlockReport]
+    levels: dict[str, dict[int, str]] = field(default_factory=dict)  # comparison → γ → label
+    comparisons: list[str] = field(default_factory=list)
+
+
+class LinkageError(DalilError):
+    """The linkage model could not be built or run."""
+
+
+# Levels for names written in another order or with a part missing: a record without
+# the father's name puts the grandfather in the father's place, and family-first order
+# moves every part. Each part may therefore meet the neighbouring part of the other record.
+_NEIGHBOURS = {
+    "given": ("family", "father"),
+    "father": ("given", "grandfather"),
+    "grandfather": ("father", "family"),
+    "family": ("grandfather", "given"),
+}
+
+
+def _name_comparison(part: str) -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    key, loose = f"{part}_key", f"{part}_loose"
+    levels: list[Any] = [
+        cll.NullLevel(key),
+        cll.ExactMatchLevel(key).configure(tf_adjustment_column=key, label_for_charts="exact key"),
+        cll.ExactMatchLevel(loose).configure(label_for_charts="loose key"),
+        cll.JaroWinklerLevel(key, JW_SIMILAR).configure(label_for_charts="similar key"),
+    ]
+    if part in _NEIGHBOURS:
+        shifted = " OR ".join(
+            f"({key}_l = {other}_key_r OR {other}_key_l = {key}_r)" for other in _NEIGHBOURS[part]
+        )
+        levels.append(cll.CustomLevel(shifted, label_for_charts="in another name position"))
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name=part, comparison_description=part)
+
+
+def comparisons() -> list[Any]:
+    """dalil's comparisons for victim lists."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    birth = cl.CustomComparison(
+        [
+            cll.CustomLevel("birth_year_l IS NULL OR birth_year_r IS NULL").configure(
+                is_null_level=True
+            ),
+            cll.ExactMatchLevel("birth_date").configure(label_for_charts="same date"),
+            cll.ExactMatchLevel("birth_year").configure(label_for_charts="same year"),
+            cll.AbsoluteDifferenceLevel("birth_year", 1).configure(label_for_charts="±1 year"),
+            cll.AbsoluteDifferenceLevel("birth_year", 5).configure(label_for_charts="±5 years"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="birth",
+    )
+    death = cl.CustomComparison(
+        [
+            cll.NullLevel("death_date"),
+            cll.ExactMatchLevel("death_date").configure(label_for_charts="same date"),
+            cll.AbsoluteDateDifferenceLevel(
+                "death_date", input_is_string=True, threshold=31, metric="day"
+            ).configure(label_for_charts="within a month"),
+            cll.AbsoluteDateDifferenceLevel(
+                "death_date", input_is_string=True, threshold=366, metric="day"
+            ).configure(label_for_charts="within a year"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="death",
+    )
+    return [
+        _name_comparison("given"),
+        _name_comparison("father"),
+        _name_comparison("grandfather"),
+        _name_comparison("family"),
+        _name_comparison("mother"),
+        birth,
+        death,
+        cl.ExactMatch("sex"),
+        cl.ExactMatch("governorate").configure(term_frequency_adjustments=True),
+        cl.JaroWinklerAtThresholds("place", [0.92]),
+        cl.ExactMatch("branch"),
+        cl.ExactMatch("national_id"),
+    ]
+
+
+def database_api(backend: str) -> Any:
+    if backend == "duckdb":
+        import duckdb
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(connection=duckdb.connect())
+    if backend == "spark":
+        try:
+            from pyspark.sql import SparkSession  # type: ignore[import-not-found]
+            from splink import SparkAPI
+        except ImportError as exc:
+            raise LinkageError(
+                "the Spark backend needs pyspark; install it (pip install pyspark) "
+                "or use the default DuckDB backend"
+            ) from exc
+        return SparkAPI(spark_session=SparkSession.builder.getOrCreate())  # type: ignore[no-untyped-call]
+    raise LinkageError(f"unknown linkage backend {backend!r}; use duckdb or spark")
+
+
+def _deterministic_rules() -> list[str]:
+    return [
+        "l.given_key = r.given_key AND l.father_key = r.father_key "
+        "AND l.family_key = r.family_key AND l.birth_year = r.birth_year",
+        "l.national_id = r.national_id",
+    ]
+
+
+def _em_rules() -> list[Any]:
+    from splink import block_on
+
+    return [block_on("family_key", "birth_year"), block_on("given_key", "father_key")]
+
+
+def predict(
+    table: pd.DataFrame,
+    settings: LinkSettings | None = None,
+    comparison_list: list[Any] | None = None,
+) -> Prediction:
+    """Train the model on ``table`` (see ``features.frame``) and score candidate pairs."""
+    from splink import Linker, SettingsCreator, block_on
+
+    settings = settings or LinkSettings()
+    table = table.copy()
+    reports = blocking.add_block_columns(
+        table, settings.rules, settings.max_block, settings.max_pairs
+    )
+    block_columns = [f"blk_{i}" for i in range(len(settings.rules))]
+    creator = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparison_list if comparison_list is not None else comparisons(),
+        blocking_rules_to_generate_predictions=[block_on(c) for c in block_columns],
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+        additional_columns_to_retain=["source_dataset"],
+    )
+    db_api = database_api(settings.backend)
+    linker = Linker(db_api.register(table), creator, log_level=logging.ERROR)
+    _train(linker, settings)
+    scored = linker.inference.predict(threshold_match_probability=settings.keep_above)
+    pairs: pd.DataFrame = scored.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    levels, names = _level_labels(linker)
+    return Prediction(pairs, reports, levels, names)
+
+
+def _train(linker: Any, settings: LinkSettings) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                _deterministic_rules(), recall=settings.recall
+            )
+        except Exception:
+            logging.getLogger(__name__).info("no deterministic matches; default prior kept")
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=settings.u_pairs, seed=settings.seed
+        )
+        for rule in _em_rules():
+            # A failed EM pass (too few pairs in a small list) leaves Splink's settings
+            # without the comparisons it had set aside; restore them from a copy.
+            saved = copy.deepcopy(linker._settings_obj)
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            except Exception as exc:  # Splink raises plain exceptions here
+                linker._settings_obj = saved
+                logging.getLogger(__name__).info("EM pass %s skipped: %s", rule, exc)
+
+
+def _level_labels(linker: Any) -> tuple[dict[str, dict[int, str]], list[str]]:
+    labels: dict[str, dict[int, str]] = {}
+    names = []
+    for comparison in linker._settings_obj.comparisons:
+        name = comparison.output_column_name
+        names.append(name)
+        labels[name] = {
+            int(level.comparison_vector_value): str(level.label_for_charts)
+            for level in comparison.comparison_levels
+        }
+    return labels, names
+
+
+def explain(row: pd.Series, prediction: Prediction) -> dict[str, dict[str, str]]:
+    """Per comparison: the level reached and its match weight (text, for canonical JSON)."""
+    out: dict[str, dict[str, str]] = {}
+    for name in prediction.comparisons:
+        gamma = row.get(f"gamma_{name}")
+        if gamma is None or pd.isna(gamma):
+            out[name] = {"level": "not compared", "weight": "+0.00"}
+            continue
+        weight = float(row.get(f"mw_{name}", 0.0) or 0.0)
+        tf = row.get(f"mw_tf_adj_{name}")
+        if tf is not None and not pd.isna(tf):
+            weight += float(tf)
+        out[name] = {
+            "level": prediction.levels.get(name, {}).get(int(gamma), str(gamma)),
+            "weight": f"{weight:+.2f}",
+        }
+    return out

@@ -1,0 +1,214 @@
+"""Import, link, review and list clusters: the operations the CLI offers, on an archive.
+
+Each function reads what it needs in one transaction, computes outside any
+transaction (the model can run for minutes), and writes its result with its custody
+event in one write transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from dalil.errors import InputError
+from dalil.linkage import clusters, features, fields, listfile, model, store
+from dalil.linkage.tables import link_clusters, link_pairs, list_records, victim_lists
+from dalil.progress import SILENT, Reporter
+from dalil.vault.archive import Archive
+
+# Pairs the model is least sure about are shown to reviewers: probability within this
+# band around the linking threshold.
+REVIEW_BAND = (0.2, 0.98)
+# Row errors printed before "and N more": enough to see the pattern of a bad column.
+SHOWN_ERRORS = 20
+
+
+def import_file(
+    archive: Archive,
+    path: Path,
+    name: str,
+    extra_mapping: Mapping[str, str] | None = None,
+    skip_invalid: bool = False,
+    sheet: str | None = None,
+) -> tuple[store.Imported, list[fields.RowError]]:
+    """Validate and import one list file. Invalid rows refuse the import unless skipped."""
+    source = listfile.read(path, sheet)
+    mapping = fields.column_mapping(source.header, extra_mapping or {})
+    result = fields.validate(source.rows, source.header, mapping)
+    if result.errors and not skip_invalid:
+        shown = "\n  ".join(str(e) for e in result.errors[:SHOWN_ERRORS])
+        more = len(result.errors) - SHOWN_ERRORS
+        tail = f"\n  and {more} more" if more > 0 else ""
+        raise InputError(
+            f"{path.name}: {len(result.errors)} problems, nothing imported:\n  {shown}{tail}\n"
+            "correct the file, or import the valid rows with --skip-invalid"
+        )
+    if not result.records:
+        raise InputError(f"{path.name} has no valid rows to import")
+    skipped = len({e.row for e in result.errors})
+    with archive.write() as conn:
+        imported = store.import_list(conn, name, source, mapping, result.records, skipped)
+    return imported, result.errors
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    run_id: int
+    records: int
+    candidate_pairs: int
+    kept_pairs: int
+    clusters: int
+    decisions_applied: int
+    refused_links: int
+    conflicts: list[tuple[int, int]]
+    blocks: list[dict[str, Any]]
+
+
+def link(
+    archive: Archive, settings: model.LinkSettings | None = None, reporter: Reporter = SILENT
+) -> LinkSummary:
+    """Link every imported list (dedupe within, link across) and store the clusters."""
+    settings = settings or model.LinkSettings()
+    with archive.read() as conn:
+        records = store.load_records(conn)
+        ids = store.record_ids(conn)
+        standing = store.decisions(conn)
+    if not records:
+        raise InputError("no lists are imported yet; import one with `dalil lists import`")
+    reporter.start("comparison keys", len(records), unit="records")
+    table = features.frame(records)
+    reporter.advance(len(records))
+    reporter.start("scoring pairs", None, unit="pairs")
+    prediction = model.predict(table, settings)
+    pairs = prediction.pairs
+    reporter.finish()
+    must = [
+        (ids[(d.list_a, d.record_a)], ids[(d.list_b, d.record_b)])
+        for d in standing
+        if d.decision == "same"
+    ]
+    cannot = [
+        (ids[(d.list_a, d.record_a)], ids[(d.list_b, d.record_b)])
+        for d in standing
+        if d.decision == "different"
+    ]
+    links = list(
+        zip(
+            pairs["unique_id_l"].astype(int),
+            pairs["unique_id_r"].astype(int),
+            pairs["match_probability"].astype(float),
+            strict=True,
+        )
+    )
+    result = clusters.cluster([r[0] for r in records], links, settings.threshold, must, cannot)
+    rows = [
+        {
+            "record_a": int(min(row.unique_id_l, row.unique_id_r)),
+            "record_b": int(max(row.unique_id_l, row.unique_id_r)),
+            "match_weight": float(row.match_weight),
+            "match_probability": float(row.match_probability),
+            "explanation": json.dumps(model.explain(row, prediction), ensure_ascii=False),
+        }
+        for _, row in pairs.iterrows()
+    ]
+    candidate = sum(b.pairs for b in prediction.blocks)
+    logged = _settings_record(settings)
+    with archive.write() as conn:
+        run_id = store.save_run(conn, logged, rows, result.cluster_of, candidate)
+    return LinkSummary(
+        run_id,
+        len(records),
+        candidate,
+        len(rows),
+        len(set(result.cluster_of.values())),
+        len(must) + len(cannot),
+        result.refused_links,
+        result.conflicts,
+        [asdict(b) for b in prediction.blocks],
+    )
+
+
+def _settings_record(settings: model.LinkSettings) -> dict[str, Any]:
+    return {
+        "threshold": str(settings.threshold),
+        "keep_above": str(settings.keep_above),
+        "max_block": settings.max_block,
+        "max_pairs": settings.max_pairs,
+        "backend": settings.backend,
+        "seed": settings.seed,
+        "rules": [r.name for r in settings.rules],
+    }
+
+
+def _refs(conn: Any) -> dict[int, tuple[str, str]]:
+    query = select(list_records.c.id, victim_lists.c.name, list_records.c.record_id).join(
+        victim_lists, victim_lists.c.id == list_records.c.list_id
+    )
+    return {row.id: (row.name, row.record_id) for row in conn.execute(query)}
+
+
+def cluster_listing(archive: Archive) -> list[dict[str, Any]]:
+    """Every cluster of the latest run with its members (list and record id)."""
+    with archive.read() as conn:
+        run = store.latest_run(conn)
+        refs = _refs(conn)
+        rows = conn.execute(
+            select(link_clusters.c.record, link_clusters.c.cluster)
+            .where(link_clusters.c.run_id == run)
+            .order_by(link_clusters.c.cluster, link_clusters.c.record)
+        ).all()
+    groups: dict[int, list[dict[str, str]]] = {}
+    for row in rows:
+        name, record_id = refs[row.record]
+        groups.setdefault(row.cluster, []).append({"list": name, "record_id": record_id})
+    return [
+        {"cluster": i, "lists": sorted({m["list"] for m in members}), "members": members}
+        for i, (_, members) in enumerate(sorted(groups.items()), start=1)
+    ]
+
+
+def review_queue(archive: Archive, limit: int = 20) -> list[dict[str, Any]]:
+    """Undecided pairs the model is least sure about, most uncertain first."""
+    low, high = REVIEW_BAND
+    with archive.read() as conn:
+        run = store.latest_run(conn)
+        refs = _refs(conn)
+        decided = {
+            frozenset({(d.list_a, d.record_a), (d.list_b, d.record_b)})
+            for d in store.decisions(conn)
+        }
+        rows = conn.execute(
+            select(link_pairs).where(
+                link_pairs.c.run_id == run,
+                link_pairs.c.match_probability >= low,
+                link_pairs.c.match_probability <= high,
+            )
+        ).all()
+        fields_of = {
+            row.id: json.loads(row.fields)
+            for row in conn.execute(select(list_records.c.id, list_records.c.fields))
+        }
+    queue = []
+    for row in sorted(rows, key=lambda r: abs(r.match_probability - 0.5)):
+        a, b = refs[row.record_a], refs[row.record_b]
+        if frozenset({a, b}) in decided:
+            continue
+        queue.append(
+            {
+                "a": f"{a[0]}:{a[1]}",
+                "b": f"{b[0]}:{b[1]}",
+                "match_probability": f"{row.match_probability:.3f}",
+                "match_weight": f"{row.match_weight:+.2f}",
+                "explanation": json.loads(row.explanation),
+                "record_a": fields_of[row.record_a],
+                "record_b": fields_of[row.record_b],
+            }
+        )
+        if len(queue) >= limit:
+            break
+    return queue

@@ -1,0 +1,94 @@
+"""Tables for victim lists, their records, linkage runs and reviewers' decisions.
+
+Records keep every field as imported (``fields`` is canonical JSON of the cleaned row,
+hashed into the import event), so what the linkage used can always be traced back to
+the file. Decisions name records by list and record id, not by row number, so they
+survive re-importing a list and are re-applied on every linkage run.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from dalil.db.schema import SHA, TIME, metadata
+
+victim_lists = Table(
+    "victim_lists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("file_name", Text, nullable=False),
+    Column("file_sha256", SHA, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("mapping", Text, nullable=False),  # canonical JSON: column → field
+    Column("imported_at", TIME, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)
+
+list_records = Table(
+    "list_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", Integer, ForeignKey("victim_lists.id"), nullable=False),
+    Column("record_id", String(200), nullable=False),
+    Column("fields", Text, nullable=False),  # canonical JSON of the cleaned row
+    UniqueConstraint("list_id", "record_id"),
+)
+
+link_decisions = Table(
+    "link_decisions",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("list_a", String(200), nullable=False),
+    Column("record_a", String(200), nullable=False),
+    Column("list_b", String(200), nullable=False),
+    Column("record_b", String(200), nullable=False),
+    Column("decision", String(10), nullable=False),  # same | different
+    Column("decided_by", Text, nullable=False),
+    Column("decided_at", TIME, nullable=False),
+    Column("note", Text, nullable=False),
+    Index(None, "list_a", "record_a", "list_b", "record_b"),
+)
+
+link_runs = Table(
+    "link_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("finished_at", TIME, nullable=False),
+    Column("settings", Text, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("candidate_pairs", BigInteger, nullable=False),
+    Column("clusters", Integer, nullable=False),
+)
+
+link_pairs = Table(
+    "link_pairs",
+    metadata,
+    Column("run_id", Integer, ForeignKey("link_runs.id"), primary_key=True),
+    Column("record_a", Integer, ForeignKey("list_records.id"), primary_key=True),
+    Column("record_b", Integer, ForeignKey("list_records.id"), primary_key=True),
+    Column("match_weight", Float, nullable=False),
+    Column("match_probability", Float, nullable=False),
+    Column("explanation", Text, nullable=False),  # JSON: comparison → level, weight
+)
+
+link_clusters = Table(
+    "link_clusters",
+    metadata,
+    Column("run_id", Integer, ForeignKey("link_runs.id"), primary_key=True),
+    Column("record", Integer, ForeignKey("list_records.id"), primary_key=True),
+    Column("cluster", Integer, nullable=False),
+    Index(None, "run_id", "cluster"),
+)

@@ -1,0 +1,90 @@
+"""Clusters honour decisions; blocking skips oversized blocks and counts pairs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dalil.linkage import blocking, clusters
+
+
+def test_cannot_link_holds_through_a_chain_of_strong_links() -> None:
+    links = [(1, 3, 0.99), (3, 2, 0.97)]
+    result = clusters.cluster([1, 2, 3], links, 0.9, cannot=[(1, 2)])
+    assert result.cluster_of[1] != result.cluster_of[2]
+    assert result.cluster_of[3] == result.cluster_of[1]  # the stronger link won
+    assert result.refused_links == 1
+
+
+def test_must_link_joins_records_the_model_kept_apart() -> None:
+    result = clusters.cluster([1, 2, 3], [(1, 2, 0.1)], 0.9, must=[(1, 2)])
+    assert result.cluster_of[1] == result.cluster_of[2] != result.cluster_of[3]
+
+
+def test_conflicting_must_link_is_reported_not_applied() -> None:
+    result = clusters.cluster([1, 2, 3], [], 0.9, must=[(1, 3), (3, 2)], cannot=[(1, 2)])
+    assert result.cluster_of[1] != result.cluster_of[2]
+    assert result.conflicts == [(2, 3)]
+
+
+edges = st.lists(
+    st.tuples(st.integers(0, 15), st.integers(0, 15), st.floats(0, 1)), max_size=40
+).map(lambda es: [(a, b, p) for a, b, p in es if a != b])
+
+
+@given(edges, st.permutations(list(range(16))))
+def test_clusters_do_not_depend_on_the_order_links_arrive(
+    links: list[tuple[int, int, float]], order: list[int]
+) -> None:
+    ids = list(range(16))
+    first = clusters.cluster(ids, links, 0.5)
+    shuffled = clusters.cluster(order, list(reversed(links)), 0.5)
+    assert first.cluster_of == shuffled.cluster_of
+
+
+@given(edges, st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)), max_size=5))
+def test_no_cluster_ever_holds_a_cannot_link_pair(
+    links: list[tuple[int, int, float]], cannot: list[tuple[int, int]]
+) -> None:
+    cannot = [(a, b) for a, b in cannot if a != b]
+    result = clusters.cluster(range(16), links, 0.3, cannot=cannot)
+    for a, b in cannot:
+        assert result.cluster_of[a] != result.cluster_of[b]
+
+
+def _table(given_keys: list[str | None], family_keys: list[str | None]) -> pd.DataFrame:
+    n = len(given_keys)
+    return pd.DataFrame(
+        {
+            "given_key": given_keys,
+            "family_key": family_keys,
+            "father_key": [None] * n,
+            "grandfather_key": [None] * n,
+        }
+    )
+
+
+def test_oversized_block_is_skipped_and_reported() -> None:
+    table = _table(["MHMD"] * 50 + ["KT", "KT"], ["HMD"] * 50 + ["BKR", "BKR"])
+    rule = blocking.Rule("given+family", ("given_key", "family_key"))
+    [report] = blocking.add_block_columns(table, (rule,), max_block=10)
+    assert report.pairs == 1  # only the two KT BKR records
+    assert report.skipped_blocks == 1 and report.skipped_records == 50
+    assert report.largest_key == "MHMD|HMD"
+    assert table["blk_0"].isna().sum() == 50
+
+
+def test_total_over_budget_is_refused_naming_the_rule() -> None:
+    table = _table(["MHMD"] * 200, ["HMD"] * 200)
+    rule = blocking.Rule("given+family", ("given_key", "family_key"))
+    with pytest.raises(blocking.BlockingError, match="given\\+family"):
+        blocking.add_block_columns(table, (rule,), max_block=1000, max_pairs=1000)
+
+
+def test_missing_keys_never_block_together() -> None:
+    table = _table([None] * 10, [None] * 10)
+    rule = blocking.Rule("given+family", ("given_key", "family_key"))
+    [report] = blocking.add_block_columns(table, (rule,))
+    assert report.pairs == 0
