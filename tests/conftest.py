@@ -16,11 +16,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from dalil.db import migrate
+from dalil.db.engine import make_engine
 from dalil.vault.archive import Archive
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "DALIL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+BASE_URL = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -31,25 +34,44 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DALIL_OPERATOR", "test-operator")
 
 
+def _admin() -> psycopg.Connection[tuple[object, ...]]:
+    try:
+        return psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A database migrated once per test session; each test's database is a copy of it."""
+    if os.environ.get("DALIL_TEST_SKIP_POSTGRES") == "1":
+        pytest.skip("DALIL_TEST_SKIP_POSTGRES=1")
+    name = f"dalil_template_{uuid.uuid4().hex[:12]}"
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    engine = make_engine(f"{BASE_URL}/{name}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    try:
+        yield name
+    finally:
+        with _admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     if request.param == "sqlite":
         yield None
         return
-    if os.environ.get("DALIL_TEST_SKIP_POSTGRES") == "1":
-        pytest.skip("DALIL_TEST_SKIP_POSTGRES=1")
+    template = request.getfixturevalue("postgres_template")
     name = f"dalil_test_{uuid.uuid4().hex[:12]}"
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
-        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}"
+        yield f"{BASE_URL}/{name}"
     finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        with _admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -150,7 +150,8 @@ class Archive:
         verifier = VerifierKey(origin, key.public_key().public_bytes_raw())
         config = ArchiveConfig(archive_id, origin, str(verifier), utc_now(), database_url)
         engine = make_engine(database_url or _sqlite_url(root))
-        migrate.upgrade(engine)
+        if not migrate.is_current(engine):
+            migrate.upgrade(engine)
         archive = cls(root, config, engine)
         archive.store.create()
         for folder in (archive.checkpoints_dir, archive.receipts_dir):
