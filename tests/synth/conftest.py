@@ -12,6 +12,7 @@ from dalil.synth.truth import read_truth
 
 SMALL = SynthOptions(photos=30, seed=11, scale=0.2, workers=2)
 MANIPULATED = SynthOptions(photos=70, seed=5, scale=0.25, manipulations=0.3, workers=2)
+HARD = SynthOptions(photos=60, seed=8, scale=0.2, hard_cards=True, workers=2)
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +47,10 @@ def manipulated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def manipulated_truth(manipulated: Path) -> dict[str, Any]:
     return read_truth(manipulated / "ground-truth.json")
+
+
+@pytest.fixture(scope="session")
+def hard_truth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("synth") / "hard"
+    generate_collection(out, HARD)
+    return read_truth(out / "ground-truth.json")

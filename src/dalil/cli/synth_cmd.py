@@ -35,6 +35,15 @@ def collection(
             "each recorded in the ground truth; e.g. 0.1."
         ),
     ] = 0.0,
+    hard_cards: Annotated[
+        bool,
+        typer.Option(
+            "--hard-cards",
+            help="Numbers that are hard to read: other hands and pens, layouts, rotation to "
+            "±30°, perspective, blur, faint ink, covered cards, writing on a skin-toned "
+            "surface, Eastern Arabic digits in some sessions.",
+        ),
+    ] = False,
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: one per core).")
     ] = None,
@@ -45,7 +54,12 @@ def collection(
     from dalil.synth import SynthOptions, generate_collection  # numpy/cv2: only when run
 
     options = SynthOptions(
-        photos=photos, seed=seed, scale=scale, manipulations=manipulations, workers=workers
+        photos=photos,
+        seed=seed,
+        scale=scale,
+        manipulations=manipulations,
+        hard_cards=hard_cards,
+        workers=workers,
     )
     reporter = BarReporter(enabled=not json_output)
     summary = generate_collection(output, options, reporter)

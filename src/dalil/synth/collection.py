@@ -41,6 +41,7 @@ from dalil.synth.plan import Plan, plan_shots
 GENERATOR_VERSION = 1  # bump whenever the same seed would give different bytes
 MIN_PHOTOS = 10  # below this a collection cannot have its structure (cameras, drives, zip)
 MAX_PHOTOS = 1_000_000
+MIN_PHOTOS_MANIPULATED = 30
 MIN_SCALE = 0.05
 
 
@@ -52,6 +53,7 @@ class SynthOptions:
     seed: int = 0
     scale: float = 1.0
     manipulations: float = 0.0  # share of photos manipulated in a known way (0 to 0.5)
+    hard_cards: bool = False  # numbers that are hard to read (see dalil.synth.writing)
     workers: int | None = None  # default: one per core
 
     def check(self) -> None:
@@ -64,6 +66,11 @@ class SynthOptions:
         if not 0.0 <= self.manipulations <= MAX_RATE:
             raise InputError(
                 f"--manipulations must be between 0 and {MAX_RATE}; got {self.manipulations}"
+            )
+        if self.manipulations > 0 and self.photos < MIN_PHOTOS_MANIPULATED:
+            raise InputError(
+                f"--manipulations needs at least {MIN_PHOTOS_MANIPULATED} photos, so that "
+                f"every kind of manipulation has originals to start from; got {self.photos}"
             )
         if self.seed < 0:
             raise InputError(f"--seed must be zero or positive; got {self.seed}")
@@ -90,7 +97,9 @@ def generate_collection(
     _check_output(out)
     started = time.perf_counter()
     extra = extra_photo_count(options.manipulations, options.photos)
-    plan = plan_shots(options.seed, options.photos, options.scale, extra_photos=extra)
+    plan = plan_shots(
+        options.seed, options.photos, options.scale, hard=options.hard_cards, extra_photos=extra
+    )
     known = {c.id for c in plan.cameras}
     handling = plan_handling(
         options.seed, plan, exclude={s.index for s in plan.shots if s.camera not in known}

@@ -16,7 +16,13 @@ import numpy as np
 
 from dalil.synth.camera import Camera, make_cameras, make_extra_camera
 from dalil.synth.numbers import CaseNumbers, NumberBook
-from dalil.synth.writing import Capture, Writing, choose_capture, choose_writing
+from dalil.synth.writing import (
+    HARD_EASTERN_SHARE,
+    Capture,
+    Writing,
+    choose_capture,
+    choose_writing,
+)
 
 FIRST_DAY = date(2011, 5, 1)  # the period the Caesar photos cover
 LAST_DAY = date(2013, 8, 31)
@@ -115,6 +121,11 @@ def plan_shots(
         _shoot_session(rng, sessions[i], sizes[i], roll, cases, shots)
     exif_of = {c.id: (c.id if c.writes_exif else None) for c in [*cameras, *extras]}
     shots = [_with_exif(s, exif_of[s.camera]) for s in shots]
+    if hard and not any(c.writing.surface == "skin" for c in cases):
+        middle = len(cases) // 2  # hard sets always have numbers written on a body
+        cases[middle] = replace(
+            cases[middle], writing=replace(cases[middle].writing, surface="skin")
+        )
     return Plan(seed, cameras, drives, sessions, cases, shots, extras)
 
 
@@ -143,7 +154,8 @@ def _sessions(
         if owner in taken_until:  # the same camera twice in a day: one session after the other
             start = max(start, taken_until[owner] + timedelta(minutes=15))
         taken_until[owner] = start + timedelta(hours=2 + sizes[index] // 20)
-        eastern = hard and rng.random() < 0.25
+        # Hard sets always have Eastern Arabic digits: the second session, and a share of the rest.
+        eastern = hard and (index == 1 or rng.random() < HARD_EASTERN_SHARE)
         drive = drives[index % len(drives)] if index < len(drives) else str(rng.choice(drives))
         sessions.append(
             Session(

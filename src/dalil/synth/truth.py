@@ -2,28 +2,51 @@
 
 It sits at ``OUT/ground-truth.json``, outside ``OUT/drives`` so that ingesting the drives
 never ingests the answers. Hashes and sizes are read back from the files as written, so
-the truth describes the bytes on disk, not the intentions. Layout (``format_version`` 1):
+the truth describes the bytes on disk, not the intentions. One JSON object, one record
+per line in its lists. Layout (``format_version`` 1):
 
     generator, seed, options          how to reproduce it (same seed + version = same bytes)
     drives                            names of the drive folders under drives/
-    cameras[]                         id, make, model, serial, owner, software, resolution,
-                                      quality, quantization [luma, chroma] (64 values each,
-                                      natural order), subsampling, byte_order, file_prefix,
-                                      gps, writes_exif, prnu {seed, strength}, read_noise
+    cameras[]                         id, make, model, serial, owner, software, resolution
+                                      [w, h], quality, quantization [luma, chroma] (64 values
+                                      each, natural order, as Pillow reads them), subsampling,
+                                      byte_order, file_prefix, gps, writes_exif (false: the
+                                      extra camera), prnu {seed, strength} (the pattern is
+                                      ``camera.prnu_pattern(seed, w, h)``), read_noise
     sessions[]                        id, camera, date, drive, start, digits
-    cases[]                           id, category, session, detainee, branch, report,
-                                      writing {surface, digits, hand, stroke, layout, lines,
+    cases[]                           id, category ("detainee" | "other"), session, detainee,
+                                      branch, report (null when not written), writing
+                                      {surface "card"|"skin", digits "western"|"eastern",
+                                      hand, stroke, layout, lines (exactly what is written),
                                       ink}, photos [file keys]
     archives[]                        path, sha256, size, folder, members
     files[]                           one per file or zip member, sorted by key:
-                                      path, member, key, sha256, size, kind, camera,
-                                      exif_camera, session, case, photo_index, taken,
-                                      exif_taken, counter, numbers, card, duplicate_of,
-                                      derived_from, damage, manipulation
+        path, member                  the file (for a zip member: the zip, and the name in it)
+        key                           path, or ``path!member``
+        sha256, size                  of the bytes on disk (of the member, for zip members)
+        kind                          "photo" | "copy" | "derived" | "note"
+        camera, exif_camera           the true camera; the camera EXIF names (null: no EXIF)
+        session, case, photo_index    1-based index of the photo within its case
+        taken, exif_taken             true time; time EXIF claims (ISO 8601, camera clock)
+        counter                       the file-name counter
+        numbers                       {detainee, branch, report} of the case
+        card                          {visible, rotation (degrees, counter-clockwise in the
+                                      frame), perspective (corner shift / card size), blur
+                                      (sigma px at 1600 px width), contrast (1 = full ink),
+                                      occlusion null | {side, share}}
+        duplicate_of                  key of the original of a byte-identical copy
+        derived_from                  key of the photo a derived file was made from
+        damage                        null | "truncated" | "zero_bytes" | "random_bytes" |
+                                      "not_an_image"
+        manipulation                  null | {kind, ...}: "resaved", "pasted" (donor, box,
+                                      donor_box, shows_case, shows_numbers), "exif_swapped"
+                                      (claimed_camera), "time_shifted" (shift_seconds),
+                                      "extra_camera", "resized" (size), "cropped" (crop);
+                                      edits also carry edited, tables "camera"|"standard",
+                                      quality, software, exif, thumbnail
 
-A file's ``key`` is its path, or ``path!member`` for a zip member. ``kind`` is "photo"
-(a camera original), "copy" (byte-identical duplicate of ``duplicate_of``), "derived"
-(made from ``derived_from`` by ``manipulation``) or "note" (not an image).
+A "copy" is byte-identical to ``duplicate_of``; a "derived" file was made from
+``derived_from`` by its ``manipulation``; a "note" is not an image.
 """
 
 from __future__ import annotations
