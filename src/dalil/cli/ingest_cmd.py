@@ -21,6 +21,8 @@ from dalil.vault import batches
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
 from dalil.vault.receive import ReceiveRequest, ReceiveResult, receive
 
+RECEIPT_FLAGS_SHOWN = 20
+
 
 def _print_receipt(result: ReceiveResult) -> None:
     counts = result.counts
@@ -30,7 +32,13 @@ def _print_receipt(result: ReceiveResult) -> None:
     out.print(f"  files stored    {counts['files']:>10,}  ({counts['bytes']:,} bytes)")
     out.print(f"  new objects     {counts['new_objects']:>10,}")
     out.print(f"  duplicates      {counts['duplicates']:>10,}  (same bytes as another file)")
-    out.print(f"  flagged         {counts['flagged_entries']:>10,}  (see `dalil flags`)")
+    out.print(f"  flagged         {counts['flagged_entries']:>10,}")
+    for flag in result.flagged[:RECEIPT_FLAGS_SHOWN]:
+        where = ", ".join(flag["paths"]) or flag["sha256"]
+        out.print(f"    {flag['code']:<22} {where}", markup=False)
+    if len(result.flagged) > RECEIPT_FLAGS_SHOWN:
+        out.print(f"    ... {len(result.flagged) - RECEIPT_FLAGS_SHOWN} more: `dalil flags`")
+    out.print(f"receipt written to {result.receipt}")
     out.print("signed checkpoint:")
     out.print(result.checkpoint_note, end="")
 
@@ -102,6 +110,7 @@ def ingest(
                 "counts": None if result is None else result.counts,
                 "described": None if described is None else described.as_dict(),
                 "checkpoint": None if result is None else result.checkpoint_note,
+                "receipt": None if result is None else str(result.receipt),
             }
         )
         return

@@ -138,7 +138,7 @@ class _Recorder:
             if item.sha256 not in known and item.sha256 not in placed:
                 dirs.add(self.archive.store.place(item))
                 placed.add(item.sha256)
-        self.archive.store.sync_dirs(dirs)
+        self.archive.store.sync(dirs)
 
         appender = custody.Appender(conn)
         objects: list[dict[str, Any]] = []

@@ -42,6 +42,7 @@ from dalil.vault.entries import (
     walk,
 )
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
+from dalil.vault.receipt import build_receipt, write_receipt
 from dalil.vault.store import Staged
 
 # A group is committed when it holds this many entries or bytes, or is this old: large
@@ -80,6 +81,8 @@ class ReceiveResult:
     resumed: bool
     counts: dict[str, int]
     checkpoint_note: str
+    flagged: list[dict[str, Any]]
+    receipt: Path
 
 
 def _stage(archive: Archive, entry: Entry) -> Outcome:
@@ -169,7 +172,7 @@ class _Committer:
             if staged is not None and staged.sha256 not in known and staged.sha256 not in new:
                 dirs.add(self.archive.store.place(staged))
                 new.add(staged.sha256)
-        self.archive.store.sync_dirs(dirs)
+        self.archive.store.sync(dirs)
 
         appender = custody.Appender(conn)
         objects: list[dict[str, Any]] = []
@@ -422,4 +425,7 @@ def receive(
     with archive.write() as conn:
         counts = batches.close_batch(conn, batch.id)
         checkpoint = checkpoints.sign_head(conn, archive.signer())
-    return ReceiveResult(batch.id, batch.resumed, counts, checkpoint.note)
+    with archive.read() as conn:
+        receipt = build_receipt(conn, batch.id, checkpoint.note)
+    path = write_receipt(archive.receipts_dir, receipt)
+    return ReceiveResult(batch.id, batch.resumed, counts, checkpoint.note, receipt["flagged"], path)
