@@ -5,7 +5,8 @@ collection can be triaged at disk speed. The reader is strict about lengths (a h
 segment length cannot make it read outside the buffer) and tolerant about content: it
 reports what it found and where it stopped, it does not raise on damage.
 
-Quantization tables are kept as stored in the file: zigzag order, with their precision.
+Quantization tables are given in natural (row-major) order, as most forensic tools and
+Pillow show them; the file stores them in zigzag order.
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ _NAMES = {
     **{m: f"SOF{m - 0xC0}" for m in _SOF_MARKERS},
     **{0xE0 + i: f"APP{i}" for i in range(16)},
 }  # fmt: skip
+
+
+def _zigzag() -> list[int]:
+    """Position in the 8x8 block (row-major) of the n-th coefficient in zigzag order."""
+    order = sorted(
+        ((r, c) for r in range(8) for c in range(8)),
+        key=lambda rc: (rc[0] + rc[1], rc[0] if (rc[0] + rc[1]) % 2 else rc[1]),
+    )
+    return [r * 8 + c for r, c in order]
+
+
+ZIGZAG = _zigzag()
 
 
 def marker_name(code: int) -> str:
@@ -69,10 +82,13 @@ def _parse_dqt(segment: bytes, header: JpegHeader) -> None:
             header.problem = "a quantization table is cut short"
             return
         if precision:
-            values = [int.from_bytes(body[i : i + 2], "big") for i in range(0, 128, 2)]
+            stored = [int.from_bytes(body[i : i + 2], "big") for i in range(0, 128, 2)]
         else:
-            values = list(body)
-        header.qtables[table] = values
+            stored = list(body)
+        natural = [0] * 64
+        for index, value in zip(ZIGZAG, stored, strict=True):
+            natural[index] = value
+        header.qtables[table] = natural
         header.qt_precision[table] = 16 if precision else 8
         pos += 1 + size
 

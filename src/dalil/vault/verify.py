@@ -229,6 +229,8 @@ def _collect_checkpoints(
     """Every signed checkpoint to hold the log to, by size: (where it came from, root)."""
     wanted: dict[int, list[tuple[str, bytes]]] = {}
     last_exported = 0
+    seen: set[tuple[int, bytes]] = set()
+    seen_exported: set[tuple[int, bytes]] = set()
 
     def take(source: str, note: str, exported: bool) -> None:
         nonlocal last_exported
@@ -238,9 +240,9 @@ def _collect_checkpoints(
             report.add("checkpoint", source, f"rejected: {exc}")
             return
         wanted.setdefault(checkpoint.size, []).append((source, checkpoint.root))
-        report.checkpoints += 1
+        seen.add((checkpoint.size, checkpoint.root))
         if exported:
-            report.exported_checkpoints += 1
+            seen_exported.add((checkpoint.size, checkpoint.root))
             last_exported = max(last_exported, checkpoint.size)
 
     for stored in checkpoints.all_checkpoints(conn):
@@ -255,6 +257,9 @@ def _collect_checkpoints(
             report.add("checkpoint", str(path), f"cannot be read: {exc}")
             continue
         take(str(path), note, exported=True)
+    # The same checkpoint kept in several places (catalogue, checkpoints/, a witness's
+    # copy) is one checkpoint; every copy is still checked.
+    report.checkpoints, report.exported_checkpoints = len(seen), len(seen_exported)
     return wanted, last_exported
 
 
