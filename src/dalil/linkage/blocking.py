@@ -49,6 +49,8 @@ DALIL_RULES = (
     Rule("death+governorate+birth", ("death_date", "governorate", "birth_year")),
     Rule("loose given+family+birth", ("given_loose", "family_loose", "birth_year")),
     Rule("national id", ("national_id",)),
+    Rule("birth date", ("birth_date",)),
+    Rule("place", ("place",)),
 )
 
 

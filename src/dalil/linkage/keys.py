@@ -16,6 +16,7 @@ data like every other.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Arabic letter → sound class; letters absent here (vowels, ʿayn, hamza) are dropped.
@@ -107,6 +108,7 @@ def latin_key(token: str) -> str:
     return _finish("".join(_LATIN_LOOKUP[m] for m in _LATIN_PATTERN.findall(letters)))
 
 
+@functools.lru_cache(maxsize=100_000)
 def loose_key(key: str) -> str:
     """The strict key with easily confused classes merged."""
     return _REPEATS.sub(r"\1", key.translate(_LOOSE))

@@ -128,9 +128,9 @@ def comparisons() -> list[Any]:
         death,
         cl.ExactMatch("sex"),
         cl.ExactMatch("governorate").configure(term_frequency_adjustments=True),
-        cl.JaroWinklerAtThresholds("place", [0.92]),
+        cl.JaroWinklerAtThresholds("place", [0.92, 0.8]),
         cl.ExactMatch("branch"),
-        cl.ExactMatch("national_id"),
+        cl.DamerauLevenshteinAtThresholds("national_id", [1, 2]),
     ]
 
 

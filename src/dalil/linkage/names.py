@@ -60,9 +60,9 @@ class Name:
     arabic: bool
 
 
-def tokenise(text: str) -> list[Token]:
+def tokenise(text: str, arabic: bool | None = None) -> list[Token]:
     """Normalised tokens of a name with compound names joined, in its own script."""
-    if script.is_arabic(text):
+    if arabic if arabic is not None else script.is_arabic(text):
         return _arabic_tokens(script.normalise_arabic(text).split())
     words = re.split(r"[ \-]+", script.normalise_latin(text))
     return _latin_tokens([ABBREVIATIONS.get(w, w) for w in words if w])
@@ -158,9 +158,9 @@ def parse(full_name: str) -> Name:
     family_first = ["،", ","]
     if any(mark in full_name for mark in family_first):
         head, _, tail = full_name.replace("،", ",").partition(",")
-        tokens = tokenise(tail) + tokenise(head)
+        tokens = tokenise(tail, arabic) + tokenise(head, arabic)
     else:
-        tokens = tokenise(full_name)
+        tokens = tokenise(full_name, arabic)
         if len(tokens) >= 2 and tokens[0].article and not tokens[-1].article:
             tokens = tokens[1:] + tokens[:1]
     texts = [_token_text(t, arabic) for t in tokens]
@@ -187,7 +187,7 @@ def part_key(part: str | None, *, family: bool = False) -> str | None:
         return None
     arabic = script.is_arabic(part)
     pieces: list[str] = []
-    for token in tokenise(part):
+    for token in tokenise(part, arabic):
         text = token.text
         if family and arabic and text.startswith("ال") and len(text) > _MIN_STRIPPED:
             text = text[2:]

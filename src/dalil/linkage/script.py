@@ -13,6 +13,7 @@ forms, alef maqsura, taa marbuta). Latin normalisation strips accents, apostroph
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -49,25 +50,32 @@ _APOSTROPHES = re.compile("['`ʿʾ’‘´ʼ]")
 _NOT_LATIN_NAME = re.compile(r"[^a-z\- ]+")
 
 
+_LATIN_LETTER = re.compile("[A-Za-zÀ-ɏ]")
+
+
 def is_arabic(text: str) -> bool:
     """Whether ``text`` is written mainly in Arabic script."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return False
-    arabic = sum(1 for c in letters if _ARABIC_LETTER.match(c))
-    return arabic * 2 >= len(letters)
+    arabic = len(_ARABIC_LETTER.findall(text))
+    return arabic > 0 and arabic >= len(_LATIN_LETTER.findall(text))
 
 
 def normalise_arabic(text: str) -> str:
     """Arabic name with diacritics, tatweel and letter variants folded; spaces kept single."""
-    text = unicodedata.normalize("NFKC", text)
-    text = araby.strip_diacritics(text)
-    text = araby.strip_tatweel(text)
-    text = araby.normalize_ligature(text)
-    text = text.translate(_ARABIC_FOLD)
-    text = _ARABIC_DROP.sub("", text)
-    text = _NOT_ARABIC_NAME.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(filter(None, map(_arabic_word, text.split())))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _arabic_word(word: str) -> str:
+    # Names repeat endlessly across lists: normalising each distinct word once keeps
+    # a list of 200,000 names to a few thousand calls into pyarabic.
+    word = unicodedata.normalize("NFKC", word)
+    word = araby.strip_diacritics(word)
+    word = araby.strip_tatweel(word)
+    word = araby.normalize_ligature(word)
+    word = word.translate(_ARABIC_FOLD)
+    word = _ARABIC_DROP.sub("", word)
+    word = _NOT_ARABIC_NAME.sub(" ", word)
+    return _SPACES.sub(" ", word).strip()
 
 
 def normalise_latin(text: str) -> str:
