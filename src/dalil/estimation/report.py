@@ -96,6 +96,29 @@ def _plot(result: StratumResult) -> str:
     return "".join(parts)
 
 
+def _histogram(result: StratumResult) -> str:
+    bayes = [e for e in result.estimates if e.histogram]
+    if not bayes:
+        return ""
+    e = bayes[0]
+    width, height = 640, 120
+    step = width / len(e.histogram)
+    peak = max(c for _, c in e.histogram) or 1
+    bars = "".join(
+        f"<rect x='{i * step:.1f}' y='{height - 20 - (height - 30) * c / peak:.1f}' "
+        f"width='{step - 1:.1f}' height='{(height - 30) * c / peak:.1f}' fill='#1b6ca8'/>"
+        for i, (_, c) in enumerate(e.histogram)
+    )
+    first, last = e.histogram[0][0], e.histogram[-1][0]
+    return (
+        f"<h3>Posterior of the total ({_esc(e.method)})</h3>"
+        f"<svg width='{width}' height='{height}' role='img'>{bars}"
+        f"<text x='0' y='{height - 4}' font-size='11' fill='#555'>{first:,.0f}</text>"
+        f"<text x='{width - 60}' y='{height - 4}' font-size='11' fill='#555'>{last:,.0f}</text>"
+        "</svg>"
+    )
+
+
 def render(results: Sequence[StratumResult], title: str, notes: Sequence[str] = ()) -> str:
     """The whole report as one HTML document."""
     total_observed = sum(r.table.observed for r in results)
@@ -105,7 +128,7 @@ def render(results: Sequence[StratumResult], title: str, notes: Sequence[str] = 
         sections.append(
             f"<h2>{_esc(_label(result.stratum))}</h2>{warnings}"
             f"<h3>Capture histories</h3>{_histories(result)}"
-            f"<h3>Estimates</h3>{_estimates(result)}{_plot(result)}"
+            f"<h3>Estimates</h3>{_estimates(result)}{_plot(result)}{_histogram(result)}"
         )
     summary = "".join(
         f"<tr><td style='text-align:left'>{_esc(_label(r.stratum))}</td>"

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from dalil.estimation import diagnostics, lcmcr, loglinear
 from dalil.estimation.histories import MIN_LISTS, CaptureTable
 
@@ -24,6 +26,7 @@ MIN_OBSERVED = 50
 MIN_OVERLAP = 10
 
 METHODS = ("lcmcr", "loglinear", "independence")
+HISTOGRAM_BINS = 30
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class MethodEstimate:
     seconds: float
     detail: str = ""
     diagnostics: dict[str, float] = field(default_factory=dict)
+    # Posterior histogram for Bayesian methods: (left edge of each bin, draws in it).
+    histogram: tuple[tuple[float, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +96,7 @@ def _lcmcr(table: CaptureTable, settings: lcmcr.Settings) -> MethodEstimate:
     start = time.perf_counter()
     posterior = lcmcr.sample(table, settings)
     low, high = posterior.interval()
+    counts, edges = np.histogram(posterior.pooled, bins=HISTOGRAM_BINS)
     return MethodEstimate(
         "lcmcr",
         posterior.median,
@@ -99,6 +105,7 @@ def _lcmcr(table: CaptureTable, settings: lcmcr.Settings) -> MethodEstimate:
         time.perf_counter() - start,
         f"posterior median; {settings.chains} chains × {settings.samples} draws",
         {"rhat": posterior.rhat, "ess": posterior.ess},
+        tuple((float(e), int(c)) for e, c in zip(edges[:-1], counts, strict=True)),
     )
 
 
