@@ -224,3 +224,20 @@ def test_zero_byte_and_unreadable_files_are_kept_as_entries(
     if os.geteuid() != 0:  # root reads anything: the file is then simply received
         assert flags["unreadable"] == ["drive/locked.JPG"]
     assert result.counts["entries"] == 2
+
+
+def test_zip_entry_with_a_bad_checksum_is_flagged_and_the_rest_received(
+    archive: Archive, tmp_path: Path
+) -> None:
+    drive = tmp_path / "drive"
+    drive.mkdir()
+    with zipfile.ZipFile(drive / "set.zip", "w", zipfile.ZIP_STORED) as z:
+        z.writestr("a.txt", b"A" * 1000)
+        z.writestr("b.txt", b"B" * 1000)
+    data = bytearray((drive / "set.zip").read_bytes())
+    data[data.find(b"A" * 1000) + 500] ^= 0xFF  # corrupt a's bytes; its CRC no longer holds
+    (drive / "set.zip").write_bytes(bytes(data))
+    result = ingest(archive, drive)
+    assert _flags(archive)["archive-entry-damaged"] == ["drive/set.zip!/a.txt"]
+    assert result.counts["files"] == 2  # the zip and b.txt
+    assert verify(archive).ok

@@ -14,6 +14,7 @@ import stat
 import tarfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -125,10 +126,16 @@ def _tar_members(archive: tarfile.TarFile, limits: Limits) -> list[tuple[tarfile
     return members
 
 
-def iter_members(
+@contextmanager
+def open_members(
     path: Path, media_type: str, parent: Entry, sha256: str, limits: Limits
-) -> Iterator[Entry]:
-    """The entries of a stored archive; ContainerRefused before any is read if unsafe."""
+) -> Iterator[Iterator[Entry]]:
+    """The entries of a stored archive, readable until the block ends.
+
+    Raises ContainerRefused before yielding anything if the archive is unsafe. The archive
+    stays open until the caller's block ends, because entries are read by worker threads
+    after the iterator has moved on.
+    """
     if parent.depth >= limits.max_archive_depth:
         raise ContainerRefused(
             "archive-too-deep",
@@ -136,9 +143,15 @@ def iter_members(
         )
     free = shutil.disk_usage(path.parent).free
     if media_type == "application/zip":
-        yield from _iter_zip(path, parent, sha256, limits, free)
+        with _open_zip(path) as archive:
+            members = _zip_members(archive)
+            _check_totals(members, limits, free)
+            yield _zip_entries(archive, members, parent, sha256)
     else:
-        yield from _iter_tar(path, parent, sha256, limits, free)
+        with _open_tar(path) as tar:
+            tar_members = _tar_members(tar, limits)
+            _check_totals([m for _, m in tar_members], limits, free)
+            yield _tar_entries(tar, tar_members, parent, sha256)
 
 
 def _member_entry(parent: Entry, sha256: str, member: _Member) -> Entry:
@@ -156,78 +169,77 @@ def _member_entry(parent: Entry, sha256: str, member: _Member) -> Entry:
     )
 
 
-def _iter_zip(path: Path, parent: Entry, sha256: str, limits: Limits, free: int) -> Iterator[Entry]:
+def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(path)
-        members = _zip_members(archive)
+        return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ContainerRefused("archive-damaged", f"the zip cannot be opened: {exc}") from exc
-    with archive:
-        _check_totals(members, limits, free)
-        for member in members:
-            entry = _member_entry(parent, sha256, member)
-            if member.encrypted:
-                flags = (*entry.flags, ("archive-entry-encrypted", "encrypted entry"))
-                note = "encrypted entry; a password is needed"
-                yield Entry(
-                    entry.raw,
-                    UNREADABLE,
-                    member.size,
-                    member.mtime,
-                    note,
-                    sha256,
-                    entry.depth,
-                    flags,
-                )
-                continue
-            if member.kind == SYMLINK:
-                target = archive.read(member.name)[:4096].decode("utf-8", "backslashreplace")
-                yield Entry(
-                    entry.raw, SYMLINK, None, member.mtime, target, sha256, entry.depth, entry.flags
-                )
-                continue
-            name = member.name
+
+
+def _zip_entries(
+    archive: zipfile.ZipFile, members: list[_Member], parent: Entry, sha256: str
+) -> Iterator[Entry]:
+    for member in members:
+        entry = _member_entry(parent, sha256, member)
+        if member.encrypted:
+            flags = (*entry.flags, ("archive-entry-encrypted", "encrypted entry"))
+            note = "encrypted entry; a password is needed"
             yield Entry(
-                entry.raw,
-                FILE,
-                member.size,
-                member.mtime,
-                None,
-                sha256,
-                entry.depth,
-                entry.flags,
-                opener=partial(_zip_open, archive, name),
+                entry.raw, UNREADABLE, member.size, member.mtime, note, sha256, entry.depth, flags
             )
+            continue
+        if member.kind == SYMLINK:
+            target = archive.read(member.name)[:4096].decode("utf-8", "backslashreplace")
+            yield Entry(
+                entry.raw, SYMLINK, None, member.mtime, target, sha256, entry.depth, entry.flags
+            )
+            continue
+        yield Entry(
+            entry.raw,
+            FILE,
+            member.size,
+            member.mtime,
+            None,
+            sha256,
+            entry.depth,
+            entry.flags,
+            opener=partial(_zip_open, archive, member.name),
+        )
 
 
 def _zip_open(archive: zipfile.ZipFile, name: str) -> BinaryIO:
     return archive.open(name)  # type: ignore[return-value]
 
 
-def _iter_tar(path: Path, parent: Entry, sha256: str, limits: Limits, free: int) -> Iterator[Entry]:
+def _open_tar(path: Path) -> tarfile.TarFile:
     try:
-        archive = tarfile.open(path, "r:*")  # noqa: SIM115 - closed by the with below
-        members = _tar_members(archive, limits)
+        return tarfile.open(path, "r:*")
     except (tarfile.TarError, OSError, ValueError, EOFError) as exc:
         raise ContainerRefused("archive-damaged", f"the tar cannot be opened: {exc}") from exc
-    with archive:
-        _check_totals([m for _, m in members], limits, free)
-        for info, member in members:
-            entry = _member_entry(parent, sha256, member)
-            if member.kind != FILE:
-                yield entry
-                continue
-            yield Entry(
-                entry.raw,
-                FILE,
-                info.size,
-                member.mtime,
-                None,
-                sha256,
-                entry.depth,
-                entry.flags,
-                opener=partial(_tar_open, archive, info),
-            )
+
+
+def _tar_entries(
+    tar: tarfile.TarFile,
+    members: list[tuple[tarfile.TarInfo, _Member]],
+    parent: Entry,
+    sha256: str,
+) -> Iterator[Entry]:
+    for info, member in members:
+        entry = _member_entry(parent, sha256, member)
+        if member.kind != FILE:
+            yield entry
+            continue
+        yield Entry(
+            entry.raw,
+            FILE,
+            info.size,
+            member.mtime,
+            None,
+            sha256,
+            entry.depth,
+            entry.flags,
+            opener=partial(_tar_open, tar, info),
+        )
 
 
 def _tar_open(archive: tarfile.TarFile, info: tarfile.TarInfo) -> BinaryIO:

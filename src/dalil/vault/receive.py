@@ -29,7 +29,7 @@ from dalil.errors import SourceError
 from dalil.progress import SILENT, Reporter
 from dalil.vault import batches, checkpoints, custody, flags, sniff
 from dalil.vault.archive import Archive
-from dalil.vault.containers import ContainerRefused, iter_members
+from dalil.vault.containers import ContainerRefused, open_members
 from dalil.vault.entries import (
     FILE,
     SPECIAL,
@@ -41,6 +41,7 @@ from dalil.vault.entries import (
     survey,
     walk,
 )
+from dalil.vault.expectations import raw_path
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
 from dalil.vault.receipt import build_receipt, write_receipt
 from dalil.vault.store import Staged
@@ -92,7 +93,7 @@ def _stage(archive: Archive, entry: Entry) -> Outcome:
     try:
         with entry.opener() as source:
             staged = archive.store.stage_stream(source, sniff.HEAD_SIZE)
-    except (OSError, SourceError, EOFError, RuntimeError, ValueError) as exc:
+    except Exception as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return Outcome(entry, error=f"could not be read: {reason}")
     return Outcome(entry, staged, sniff.media_type(staged.head, staged.size))
@@ -280,7 +281,7 @@ def _containers_to_open(conn: Connection, batch_id: int) -> list[Any]:
     opened = select(ao.c.original_seq).where(ao.c.batch_id == batch_id)
     return list(
         conn.execute(
-            select(o.c.seq, o.c.path, o.c.object_sha256, o.c.depth, ob.c.media_type)
+            select(o.c.seq, o.c.path, o.c.path_raw, o.c.object_sha256, o.c.depth, ob.c.media_type)
             .join(ob, ob.c.sha256 == o.c.object_sha256)
             .where(
                 o.c.batch_id == batch_id,
@@ -344,43 +345,36 @@ def _open_containers(
         if not pending:
             return
         for row in pending:
-            parent = Entry(
-                row.path.encode("utf-8", "surrogateescape"), FILE, None, None, depth=row.depth
-            )
-            path = archive.store.path_for(row.object_sha256)
-            committer = _Committer(archive, batch_id)
-            members = 0
+            _open_container(archive, batch_id, row, done, limits, reporter)
 
-            def counted(entries: Iterator[Entry]) -> Iterator[Entry]:
-                nonlocal members
-                for entry in entries:
-                    members += 1
-                    yield entry
 
-            try:
-                entries = counted(
-                    iter_members(path, row.media_type, parent, row.object_sha256, limits)
-                )
-                # Entries of one archive are read one at a time from the stored copy.
-                _stream(archive, entries, committer, done, 1, reporter)
-            except ContainerRefused as refusal:
-                committer.commit()
-                if _is_compressed_non_tar(row.media_type, refusal):
-                    _record_opening(
-                        archive, batch_id, row.seq, row.object_sha256, "not-an-archive", 0, None
-                    )
-                else:
-                    _record_opening(
-                        archive,
-                        batch_id,
-                        row.seq,
-                        row.object_sha256,
-                        refusal.code,
-                        members,
-                        refusal,
-                    )
-                continue
-            _record_opening(archive, batch_id, row.seq, row.object_sha256, "opened", members, None)
+def _open_container(
+    archive: Archive, batch_id: int, row: Any, done: set[str], limits: Limits, reporter: Reporter
+) -> None:
+    sha = row.object_sha256
+    parent = Entry(raw_path(row.path, row.path_raw), FILE, None, None, depth=row.depth)
+    committer = _Committer(archive, batch_id)
+    members = 0
+
+    def counted(entries: Iterator[Entry]) -> Iterator[Entry]:
+        nonlocal members
+        for entry in entries:
+            members += 1
+            yield entry
+
+    try:
+        path = archive.store.path_for(sha)
+        with open_members(path, row.media_type, parent, sha, limits) as entries:
+            # Entries of one archive are read one at a time from the stored copy.
+            _stream(archive, counted(entries), committer, done, 1, reporter)
+    except ContainerRefused as refusal:
+        committer.commit()
+        if _is_compressed_non_tar(row.media_type, refusal):
+            _record_opening(archive, batch_id, row.seq, sha, "not-an-archive", 0, None)
+        else:
+            _record_opening(archive, batch_id, row.seq, sha, refusal.code, members, refusal)
+        return
+    _record_opening(archive, batch_id, row.seq, sha, "opened", members, None)
 
 
 def _check_sources(archive: Archive, sources: list[Source]) -> None:
