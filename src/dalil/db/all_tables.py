@@ -1,6 +1,7 @@
 """Import every capability's tables so that ``schema.metadata`` holds the whole catalogue."""
 
 from dalil.db import schema
+from dalil.identification import tables as identification_tables
 from dalil.linkage import tables as linkage_tables
 
-__all__ = ["linkage_tables", "schema"]
+__all__ = ["identification_tables", "linkage_tables", "schema"]
