@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install lint typecheck bench clean
+.PHONY: demo test install lint typecheck bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ typecheck: $(STAMP)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest -q
+
+docs: $(STAMP)
+	$(BIN)/python -m dalil.cli.reference > docs/cli.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
