@@ -197,7 +197,8 @@ class Archive:
         config = ArchiveConfig.load(config_path)
         url = os.environ.get(DATABASE_ENV) or config.database or _sqlite_url(root)
         engine = make_engine(url)
-        if not migrate.is_current(engine):
+        before = migrate.current_revisions(engine)
+        if before != migrate.HEADS:
             migrate.upgrade(engine)
         archive = cls(root, config, engine)
         with archive.read() as conn:
@@ -208,6 +209,19 @@ class Archive:
                 f"the catalogue database does not belong to the archive at {root} "
                 f"(it holds archive {stored.get('archive_id')!r}, the folder is {config.id!r})"
             )
+        if before != migrate.HEADS:
+            # A new version of dalil added tables: the change of schema is itself logged.
+            with archive.write() as conn:
+                custody.append(
+                    conn,
+                    "schema.upgraded",
+                    {
+                        "from": sorted(before),
+                        "to": sorted(migrate.HEADS),
+                        "tool": f"dalil {__version__}",
+                        "operator": operator(),
+                    },
+                )
         return archive
 
 
