@@ -199,7 +199,7 @@ def list_reports(conn: Connection, include_withdrawn: bool = True) -> list[Store
     return [_stored(row) for row in conn.execute(query)]
 
 
-def _active(conn: Connection, code: str) -> StoredReport:
+def get_active(conn: Connection, code: str) -> StoredReport:
     report = get_report(conn, code)
     if report.withdrawn:
         raise ReportWithdrawn(
@@ -220,7 +220,7 @@ def data_key(conn: Connection, archive: Archive, report: StoredReport) -> bytes:
 def reveal_contact(archive: Archive, code: str, purpose: str) -> Contact:
     """Open the family's contact; the opening (who, why) is itself a custody event."""
     with archive.write() as conn:
-        report = _active(conn, code)
+        report = get_active(conn, code)
         key = data_key(conn, archive, report)
         rows = conn.execute(
             select(am_contacts.c.field, am_contacts.c.sealed).where(
@@ -247,7 +247,7 @@ def set_consent(
     Data kept for no purpose is not kept: a report with no consent left is erased.
     """
     with archive.write() as conn:
-        report = _active(conn, code)
+        report = get_active(conn, code)
         consent = report.consent.granting(purpose, granted, partner)
         if consent.identification or consent.court or consent.share_with:
             _record_consent(conn, report, consent, purpose, granted, partner)
@@ -294,7 +294,7 @@ def _record_consent(
 def withdraw(archive: Archive, code: str, reason: str) -> None:
     """Remove the report's personal data and keep a tombstone (see ``tombstone``)."""
     with archive.write() as conn:
-        report = _active(conn, code)
+        report = get_active(conn, code)
         erase_report(conn, report.id, report.code, reason, operator())
     compact_storage(archive.engine)
 
@@ -302,7 +302,7 @@ def withdraw(archive: Archive, code: str, reason: str) -> None:
 def add_portrait(archive: Archive, code: str, image: bytes, faces: Sequence[SealedFace]) -> int:
     """Seal a portrait and the faces found in it; returns the portrait's id."""
     with archive.write() as conn:
-        report = _active(conn, code)
+        report = get_active(conn, code)
         key = data_key(conn, archive, report)
         appender = custody.Appender(conn)
         seq = appender.next_seq
@@ -350,7 +350,7 @@ def add_portrait(archive: Archive, code: str, image: bytes, faces: Sequence[Seal
 def face_embeddings(archive: Archive, code: str) -> list[tuple[bytes, float]]:
     """The report's portrait embeddings, for matching: needs identification consent."""
     with archive.read() as conn:
-        report = _active(conn, code)
+        report = get_active(conn, code)
         require(report.consent, Purpose.IDENTIFICATION, report.code)
         key = data_key(conn, archive, report)
         rows = conn.execute(
@@ -367,7 +367,7 @@ def face_embeddings(archive: Archive, code: str) -> list[tuple[bytes, float]]:
 def court_record(archive: Archive, code: str) -> dict[str, Any]:
     """The report as it may go into a court package: needs court consent; no contact."""
     with archive.read() as conn:
-        report = _active(conn, code)
+        report = get_active(conn, code)
         require(report.consent, Purpose.COURT, report.code)
         row = _row(conn, code)
         portraits = conn.execute(

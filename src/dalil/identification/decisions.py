@@ -1,0 +1,268 @@
+"""Reviewers' decisions, exclusion overrides and notification tasks, in the archive.
+
+The shell around ``review``: every decision is a row and a custody event written in one
+transaction; the event carries the reviewer, the decision and a commitment to the
+reason (the reason itself may quote the report, so it stays in the table, where a
+withdrawal can erase it). Reviewers are named by the caller: the CLI passes the
+operator running it, the web app its logged-in user, never a name typed as an option,
+so that one person cannot act as the second reviewer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, update
+
+from dalil.clock import utc_now
+from dalil.identification import reports, review, sealing
+from dalil.identification.comparison import EXCLUSION_RULES
+from dalil.identification.consent import Purpose, require
+from dalil.identification.errors import ReviewRefused
+from dalil.identification.review import Decision, ReviewDecision, Status
+from dalil.identification.scoring import Override
+from dalil.identification.tables import exclusion_overrides, match_decisions, notification_tasks
+from dalil.vault import custody
+from dalil.vault.archive import Archive
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    task_id: int | None  # the notification task a confirmation created
+
+
+def _decisions(
+    conn: Connection, report: reports.StoredReport, case_id: str
+) -> list[ReviewDecision]:
+    rows = conn.execute(
+        select(match_decisions)
+        .where(match_decisions.c.report_id == report.id, match_decisions.c.case_id == case_id)
+        .order_by(match_decisions.c.seq)
+    ).all()
+    return [
+        ReviewDecision(
+            report.code, case_id, r.reviewer, Decision(r.decision), r.reason or "", r.decided_at
+        )
+        for r in rows
+    ]
+
+
+def _confirmed_pairs(conn: Connection) -> list[tuple[str, str]]:
+    rows = conn.execute(
+        select(notification_tasks.c.report_id, notification_tasks.c.case_id).where(
+            notification_tasks.c.status != "cancelled"
+        )
+    ).all()
+    return [(reports.format_code(r.report_id), r.case_id) for r in rows]
+
+
+def decide(
+    archive: Archive, code: str, case_id: str, reviewer: str, decision: Decision, reason: str
+) -> Outcome:
+    """Record one reviewer's decision; a second "likely" from another reviewer confirms."""
+    now = utc_now()
+    new = ReviewDecision(code, case_id, reviewer, decision, reason, now)
+    review.check_decision(new)
+    with archive.write() as conn:
+        report = reports.get_active(conn, code)
+        require(report.consent, Purpose.IDENTIFICATION, report.code)
+        before = _decisions(conn, report, case_id)
+        after = [*before, ReviewDecision(report.code, case_id, reviewer, decision, reason, now)]
+        state = review.status(after)
+        was = review.status(before)
+        if state is Status.CONFIRMED and was is not Status.CONFIRMED:
+            review.check_unique_confirmation(report.code, case_id, _confirmed_pairs(conn))
+        key = reports.data_key(conn, archive, report)
+        appender = custody.Appender(conn)
+        conn.execute(
+            match_decisions.insert().values(
+                seq=appender.next_seq,
+                report_id=report.id,
+                case_id=case_id,
+                reviewer=reviewer,
+                decision=decision.value,
+                reason=reason,
+                decided_at=now,
+            )
+        )
+        appender.append(
+            "match.decided",
+            {
+                "report": report.code,
+                "case": case_id,
+                "reviewer": reviewer,
+                "decision": decision.value,
+                "reason_commitment": sealing.commit(key, reason.encode("utf-8")),
+                "status": state.value,
+            },
+            at=now,
+        )
+        task_id = None
+        if state is Status.CONFIRMED and was is not Status.CONFIRMED:
+            task_id = _open_task(conn, appender, report, case_id, after, now)
+        if was is Status.CONFIRMED and state is not Status.CONFIRMED:
+            _cancel_tasks(conn, appender, report, case_id, now)
+        appender.flush()
+    return Outcome(state, task_id)
+
+
+def _open_task(
+    conn: Connection,
+    appender: custody.Appender,
+    report: reports.StoredReport,
+    case_id: str,
+    decisions: list[ReviewDecision],
+    now: str,
+) -> int:
+    task = review.notification_task(decisions)
+    assert task is not None
+    seq = appender.next_seq
+    result = conn.execute(
+        notification_tasks.insert().values(
+            report_id=report.id,
+            case_id=case_id,
+            status="open",
+            assigned_role=task.assigned_role,
+            created_at=now,
+            created_seq=seq,
+        )
+    )
+    task_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    appender.append(
+        "match.confirmed",
+        {
+            "report": report.code,
+            "case": case_id,
+            "confirmed_by": list(task.confirmed_by),
+            "task": task_id,
+            "assigned_role": task.assigned_role,
+        },
+        at=now,
+    )
+    return task_id
+
+
+def _cancel_tasks(
+    conn: Connection,
+    appender: custody.Appender,
+    report: reports.StoredReport,
+    case_id: str,
+    now: str,
+) -> None:
+    conn.execute(
+        update(notification_tasks)
+        .where(
+            notification_tasks.c.report_id == report.id,
+            notification_tasks.c.case_id == case_id,
+            notification_tasks.c.status == "open",
+        )
+        .values(status="cancelled", closed_at=now, closed_seq=appender.next_seq)
+    )
+    appender.append("match.unconfirmed", {"report": report.code, "case": case_id}, at=now)
+
+
+def override_exclusion(
+    archive: Archive, code: str, case_id: str, rule: str, reviewer: str, reason: str
+) -> None:
+    """Let a hard-excluded case back into the ranking; the rule stays in its explanation."""
+    if rule not in EXCLUSION_RULES:
+        raise ReviewRefused(f"{rule!r} is not an exclusion rule ({', '.join(EXCLUSION_RULES)})")
+    review.check_decision(ReviewDecision(code, case_id, reviewer, Decision.POSSIBLE, reason, ""))
+    now = utc_now()
+    with archive.write() as conn:
+        report = reports.get_active(conn, code)
+        require(report.consent, Purpose.IDENTIFICATION, report.code)
+        key = reports.data_key(conn, archive, report)
+        appender = custody.Appender(conn)
+        conn.execute(
+            exclusion_overrides.insert().values(
+                seq=appender.next_seq,
+                report_id=report.id,
+                case_id=case_id,
+                rule=rule,
+                reviewer=reviewer,
+                reason=reason,
+                decided_at=now,
+            )
+        )
+        appender.append(
+            "match.exclusion.overridden",
+            {
+                "report": report.code,
+                "case": case_id,
+                "rule": rule,
+                "reviewer": reviewer,
+                "reason_commitment": sealing.commit(key, reason.encode("utf-8")),
+            },
+            at=now,
+        )
+        appender.flush()
+
+
+def overrides_for(conn: Connection, code: str) -> dict[str, list[Override]]:
+    report_id = reports.parse_code(code)
+    found: dict[str, list[Override]] = defaultdict(list)
+    rows = conn.execute(
+        select(exclusion_overrides)
+        .where(exclusion_overrides.c.report_id == report_id)
+        .order_by(exclusion_overrides.c.seq)
+    )
+    for row in rows:
+        found[row.case_id].append(Override(row.rule, row.reviewer, row.reason or ""))
+    return dict(found)
+
+
+def pair_status(conn: Connection, code: str, case_id: str) -> Status:
+    report = reports.get_report(conn, code)
+    return review.status(_decisions(conn, report, case_id))
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    report: str
+    case_id: str
+    status: str
+    assigned_role: str
+    created_at: str
+
+
+def tasks(conn: Connection, open_only: bool = True) -> list[Task]:
+    query = select(notification_tasks).order_by(notification_tasks.c.id)
+    if open_only:
+        query = query.where(notification_tasks.c.status == "open")
+    return [
+        Task(
+            r.id,
+            reports.format_code(r.report_id),
+            r.case_id,
+            r.status,
+            r.assigned_role,
+            r.created_at,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def close_task(archive: Archive, task_id: int, by: str, outcome: str) -> None:
+    """The liaison records that the family was told (or why not); outcome stays private."""
+    if outcome not in ("family informed", "family not reachable", "family declined"):
+        raise ReviewRefused(
+            "outcome must be: family informed, family not reachable, family declined"
+        )
+    now = utc_now()
+    with archive.write() as conn:
+        appender = custody.Appender(conn)
+        done = conn.execute(
+            update(notification_tasks)
+            .where(notification_tasks.c.id == task_id, notification_tasks.c.status == "open")
+            .values(status="done", closed_at=now, closed_seq=appender.next_seq, outcome=outcome)
+        ).rowcount
+        if done != 1:
+            raise ReviewRefused(f"there is no open notification task {task_id}")
+        appender.append(
+            "match.task.closed", {"task": task_id, "by": by, "outcome": outcome}, at=now
+        )
+        appender.flush()
