@@ -34,3 +34,11 @@ def shared_archive(
         if url is not None:
             with _admin() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def sqlite_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    """For the CLI stories: the commands are thin over library code that is tested on
+    both backends, so running them once, on SQLite, is enough."""
+    with Archive.create(tmp_path_factory.mktemp("cli") / "archive") as archive:
+        yield archive

@@ -8,6 +8,7 @@ import typer
 
 from dalil import __version__
 from dalil.cli import (
+    am_cmd,
     archive_cmd,
     estimate_cmd,
     ingest_cmd,
@@ -51,6 +52,7 @@ listing_cmd.register(app)
 app.add_typer(log_cmd.app, name="log")
 app.add_typer(synth_cmd.app, name="synth")
 app.add_typer(lists_cmd.app, name="lists")
+app.add_typer(am_cmd.app, name="am")
 estimate_cmd.register(app)
 
 

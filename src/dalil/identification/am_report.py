@@ -109,7 +109,7 @@ def parse_report(values: Mapping[str, str | None], today: date) -> ReportInput:
     source = reader.text("source") or "interview"
     reader.check_person(person)
     if reader.problems:
-        raise ReportInvalid(reader.problems)
+        raise ReportInvalid(reader.problems, reader.fields)
     return ReportInput(person, contact, consent, source)
 
 
@@ -119,9 +119,11 @@ class _Reader:
         self.values = values
         self.today = today
         self.problems: list[str] = [f"{k}: not a field of an AM report" for k in unknown]
+        self.fields: list[str] = []
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(f"{BY_KEY[key].label}: {message}")
+        self.fields.append(key)
 
     def text(self, key: str) -> str | None:
         raw = self.values.get(key)
@@ -138,6 +140,7 @@ class _Reader:
             value = parse_partial_date(raw, BY_KEY[key].label)
         except InputError as exc:
             self.problems.append(str(exc))
+            self.fields.append(key)
             return None
         if value.earliest > self.today:
             self.problem(key, f"{value} is in the future")

@@ -35,8 +35,9 @@ class ContactKeyError(IdentificationError):
 class ReportInvalid(InputError):
     """An AM report failed validation; ``problems`` lists every field that is wrong."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], fields: list[str] | None = None) -> None:
         self.problems = problems
+        self.fields = fields or []  # the keys of the fields at fault, to ask again
         super().__init__("the report cannot be saved:\n  - " + "\n  - ".join(problems))
 
 

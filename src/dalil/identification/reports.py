@@ -93,56 +93,59 @@ def add_report(archive: Archive, report: ReportInput) -> str:
     """Save a validated report with its sealed contact; returns the report code."""
     with archive.write() as conn:
         master = keyring.master_key(conn, archive.root, create=True)
-        appender = custody.Appender(conn)
-        seq = appender.next_seq
-        now = utc_now()
-        report_id = _new_id(
-            conn.execute(
-                am_reports.insert().values(
-                    code="pending",
-                    status="active",
-                    person=canonical.dumps(person_to_json(report.person)).decode(),
-                    consent_identification=report.consent.identification,
-                    consent_court=report.consent.court,
-                    share_with=json.dumps(sorted(report.consent.share_with), ensure_ascii=False),
-                    source=report.source,
-                    received_at=now,
-                    received_by=operator(),
-                    received_seq=seq,
-                    updated_seq=seq,
-                )
+        return insert_report(conn, master, report)
+
+
+def insert_report(conn: Connection, master: bytes, report: ReportInput) -> str:
+    """Insert one report in the caller's transaction (with its custody event)."""
+    appender = custody.Appender(conn)
+    seq = appender.next_seq
+    now = utc_now()
+    report_id = _new_id(
+        conn.execute(
+            am_reports.insert().values(
+                code=f"pending-{seq}",
+                status="active",
+                person=canonical.dumps(person_to_json(report.person)).decode(),
+                consent_identification=report.consent.identification,
+                consent_court=report.consent.court,
+                share_with=json.dumps(sorted(report.consent.share_with), ensure_ascii=False),
+                source=report.source,
+                received_at=now,
+                received_by=operator(),
+                received_seq=seq,
+                updated_seq=seq,
             )
         )
-        code = format_code(report_id)
-        data_key = sealing.new_data_key()
-        commitment = sealing.commit(
-            data_key, _content(report.person, report.contact, report.consent)
+    )
+    code = format_code(report_id)
+    data_key = sealing.new_data_key()
+    commitment = sealing.commit(data_key, _content(report.person, report.contact, report.consent))
+    conn.execute(
+        update(am_reports)
+        .where(am_reports.c.id == report_id)
+        .values(code=code, commitment=commitment)
+    )
+    conn.execute(
+        am_keys.insert().values(
+            report_id=report_id, wrapped=sealing.wrap_data_key(master, data_key, code)
         )
-        conn.execute(
-            update(am_reports)
-            .where(am_reports.c.id == report_id)
-            .values(code=code, commitment=commitment)
-        )
-        conn.execute(
-            am_keys.insert().values(
-                report_id=report_id, wrapped=sealing.wrap_data_key(master, data_key, code)
-            )
-        )
-        _seal_contact(conn, report_id, code, data_key, report.contact)
-        appender.append(
-            "am.report.added",
-            {
-                "report": code,
-                "commitment": commitment,
-                "consent": report.consent.to_json(),
-                "contact_fields": [name for name, _ in report.contact.items()],
-                "marks": len(report.person.marks),
-                "source": report.source,
-                "operator": operator(),
-            },
-            at=now,
-        )
-        appender.flush()
+    )
+    _seal_contact(conn, report_id, code, data_key, report.contact)
+    appender.append(
+        "am.report.added",
+        {
+            "report": code,
+            "commitment": commitment,
+            "consent": report.consent.to_json(),
+            "contact_fields": [name for name, _ in report.contact.items()],
+            "marks": len(report.person.marks),
+            "source": report.source,
+            "operator": operator(),
+        },
+        at=now,
+    )
+    appender.flush()
     return code
 
 
