@@ -14,6 +14,8 @@ which the next run replaces with fresh copies of the same bytes and records.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -130,7 +132,12 @@ def _entry_flags(outcome: Outcome) -> list[tuple[str, str]]:
 
 
 class _Committer:
-    """Turns outcomes into objects, rows and events, one transaction per group."""
+    """Turns outcomes into objects, rows and events, one transaction per group.
+
+    Groups are committed by a thread of their own, in order, while the next group is
+    being read: the syncfs that makes a group durable then overlaps with reading and
+    hashing instead of stalling them. At most one group waits while another commits.
+    """
 
     def __init__(self, archive: Archive, batch_id: int) -> None:
         self.archive = archive
@@ -138,25 +145,59 @@ class _Committer:
         self.group: list[Outcome] = []
         self.group_bytes = 0
         self.started = time.monotonic()
+        self._queue: queue.Queue[list[Outcome] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="receive-commit", daemon=True)
+        self._thread.start()
 
     def add(self, outcome: Outcome) -> None:
+        self._raise_if_failed()
         self.group.append(outcome)
         self.group_bytes += outcome.staged.size if outcome.staged else 0
         full = len(self.group) >= GROUP_ENTRIES or self.group_bytes >= GROUP_BYTES
         if full or time.monotonic() - self.started >= GROUP_SECONDS:
-            self.commit()
+            self._hand_off()
 
-    def commit(self) -> None:
-        if not self.group:
-            return
-        try:
-            with self.archive.write() as conn:
-                self._record(conn, self.group)
-        finally:
-            for outcome in self.group:
-                if outcome.staged is not None:
-                    self.archive.store.discard(outcome.staged)  # no-op once placed
+    def _hand_off(self) -> None:
+        if self.group:
+            self._queue.put(self.group)
         self.group, self.group_bytes, self.started = [], 0, time.monotonic()
+
+    def flush(self) -> None:
+        """Commit everything added so far and wait until it is committed."""
+        self._hand_off()
+        self._queue.join()
+        self._raise_if_failed()
+
+    def close(self) -> None:
+        """Stop the commit thread; outcomes not yet committed are discarded."""
+        for outcome in self.group:
+            self._discard(outcome)
+        self.group = []
+        self._queue.put(None)
+        self._thread.join()
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _discard(self, outcome: Outcome) -> None:
+        if outcome.staged is not None:
+            self.archive.store.discard(outcome.staged)  # a no-op once placed
+
+    def _run(self) -> None:
+        while (group := self._queue.get()) is not None:
+            try:
+                if self._error is None:
+                    with self.archive.write() as conn:
+                        self._record(conn, group)
+            except BaseException as exc:  # handed to the reading thread, raised there
+                self._error = exc
+            finally:
+                for outcome in group:
+                    self._discard(outcome)
+                self._queue.task_done()
+        self._queue.task_done()
 
     def _record(self, conn: Connection, group: list[Outcome]) -> None:
         shas = {o.staged.sha256 for o in group if o.staged is not None}
@@ -246,14 +287,15 @@ def _done_keys(conn: Connection, batch_id: int) -> set[str]:
 
 def _stream(
     archive: Archive,
+    batch_id: int,
     entries: Iterable[Entry],
-    committer: _Committer,
     done: set[str],
     workers: int,
     reporter: Reporter,
 ) -> None:
     """Stage entries in parallel, commit them in order; at most 2 x workers in flight."""
     in_flight: deque[Future[Outcome]] = deque()
+    committer = _Committer(archive, batch_id)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="receive") as pool:
         try:
             for entry in entries:
@@ -268,12 +310,13 @@ def _stream(
             while in_flight:
                 committer.add(in_flight.popleft().result())
                 reporter.advance()
-            committer.commit()
+            committer.flush()
         finally:
             for future in in_flight:
                 outcome = future.result()
                 if outcome.staged is not None:
                     archive.store.discard(outcome.staged)
+            committer.close()
 
 
 def _containers_to_open(conn: Connection, batch_id: int) -> list[Any]:
@@ -353,7 +396,6 @@ def _open_container(
 ) -> None:
     sha = row.object_sha256
     parent = Entry(raw_path(row.path, row.path_raw), FILE, None, None, depth=row.depth)
-    committer = _Committer(archive, batch_id)
     members = 0
 
     def counted(entries: Iterator[Entry]) -> Iterator[Entry]:
@@ -366,9 +408,8 @@ def _open_container(
         path = archive.store.path_for(sha)
         with open_members(path, row.media_type, parent, sha, limits) as entries:
             # Entries of one archive are read one at a time from the stored copy.
-            _stream(archive, counted(entries), committer, done, 1, reporter)
+            _stream(archive, batch_id, counted(entries), done, 1, reporter)
     except ContainerRefused as refusal:
-        committer.commit()
         if _is_compressed_non_tar(row.media_type, refusal):
             _record_opening(archive, batch_id, row.seq, sha, "not-an-archive", 0, None)
         else:
@@ -410,9 +451,8 @@ def receive(
         done = _done_keys(conn, batch.id)
     files, _ = survey(sources)
     reporter.start("receiving", files)
-    committer = _Committer(archive, batch.id)
     entries = (entry for source in sources for entry in walk(source))
-    _stream(archive, entries, committer, done, workers, reporter)
+    _stream(archive, batch.id, entries, done, workers, reporter)
     reporter.start("opening archives", None)
     _open_containers(archive, batch.id, done, request.limits, reporter)
     reporter.finish()
