@@ -471,6 +471,9 @@ def verify(
     reporter: Reporter = SILENT,
 ) -> VerifyReport:
     """Check the archive against its log and checkpoints; record the result if it holds."""
+    # Every capability's tables, and with them the expectations they register for replay.
+    import dalil.db.all_tables  # noqa: F401
+
     report = VerifyReport(fast=fast)
     with archive.read() as conn:
         check_identity(archive, conn, report)
