@@ -15,6 +15,7 @@ from dalil.cli import (
     listing_cmd,
     lists_cmd,
     log_cmd,
+    match_cmd,
     synth_cmd,
     verify_cmd,
 )
@@ -53,6 +54,7 @@ app.add_typer(log_cmd.app, name="log")
 app.add_typer(synth_cmd.app, name="synth")
 app.add_typer(lists_cmd.app, name="lists")
 app.add_typer(am_cmd.app, name="am")
+app.add_typer(match_cmd.app, name="match")
 estimate_cmd.register(app)
 
 

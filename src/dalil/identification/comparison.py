@@ -89,11 +89,18 @@ class Level:
 class Weights:
     mu: dict[str, dict[str, tuple[float, float]]]
 
+    def __post_init__(self) -> None:
+        bits = {(c, lv): math.log2(m / u) for c, ls in self.mu.items() for lv, (m, u) in ls.items()}
+        object.__setattr__(self, "_bits", bits)
+
+    def bits(self, comparison: str, label: str) -> float:
+        value: float = self._bits[(comparison, label)]  # type: ignore[attr-defined]
+        return value
+
     def level(
         self, comparison: str, label: str, detail: str = "", exclusion: str | None = None
     ) -> Level:
-        m, u = self.mu[comparison][label]
-        return Level(comparison, label, math.log2(m / u), detail, exclusion)
+        return Level(comparison, label, self.bits(comparison, label), detail, exclusion)
 
 
 DEFAULT_WEIGHTS = Weights(DEFAULT_MU)

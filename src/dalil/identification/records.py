@@ -79,3 +79,26 @@ class AMQuery:
 def death_as_partial(interval: tuple[date, date]) -> PartialDate:
     """The latest possible death as a day, for messages."""
     return PartialDate.of(interval[1])
+
+
+def case_from_json(data: dict[str, Any], faces: FaceSet | None = None) -> PMCase:
+    """A PM case from its JSON form (what the catalogue exports, until it is wired in)."""
+    from dalil.identification.dates import parse_partial_date
+
+    death = data.get("death_date")
+    return PMCase(
+        case_id=str(data["case_id"]),
+        detainee_number=data.get("detainee_number"),
+        branch=data.get("branch"),
+        report_number=data.get("report_number"),
+        death_date=parse_partial_date(death, "death_date") if death else None,
+        photo_dates=tuple(date.fromisoformat(d) for d in data.get("photo_dates", [])),
+        sex=data.get("sex"),
+        age_min=data.get("age_min"),
+        age_max=data.get("age_max"),
+        marks=tuple(
+            Mark(m["kind"], m.get("region"), m.get("details")) for m in data.get("marks", [])
+        ),
+        place=data.get("place"),
+        faces=faces or FaceSet(),
+    )

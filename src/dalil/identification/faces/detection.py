@@ -54,6 +54,7 @@ class Detection:
 class DetectSettings:
     angles: tuple[int, ...] = ANGLES
     threshold: float = THRESHOLD
+    floor: float = FLOOR  # weaker detections are not even considered
     assume_crop: bool = False
     equalize: bool = True
 
@@ -84,9 +85,9 @@ def rotate(grey: Grey, angle: int) -> Grey:
     return np.asarray(turned, dtype=np.uint8)
 
 
-def _detect_at(grey: Grey, angle: int) -> list[tuple[float, int, Grey, Any]]:
+def _detect_at(grey: Grey, angle: int, floor: float) -> list[tuple[float, int, Grey, Any]]:
     turned = rotate(grey, angle)
-    rects, scores, _ = models.detector().run(turned, 0, FLOOR)
+    rects, scores, _ = models.detector().run(turned, 0, floor)
     return [(float(s), angle, turned, r) for r, s in zip(rects, scores, strict=True)]
 
 
@@ -96,7 +97,7 @@ def find_face(image: Image.Image, settings: DetectSettings | None = None) -> Det
     grey, scale = prepare(image, settings.equalize)
     found: list[tuple[float, int, Grey, Any]] = []
     for angle in settings.angles:
-        found.extend(_detect_at(grey, angle))
+        found.extend(_detect_at(grey, angle, settings.floor))
         if found and max(hit[0] for hit in found) >= ACCEPT:
             break
     if found:

@@ -9,7 +9,7 @@ only rank lower than exact search would rank it, never higher.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -19,6 +19,33 @@ from dalil.identification.scoring import FaceEvidence
 
 # Faces retrieved per portrait: at ~4 photos a body, the nearest 200 bodies.
 SHORTLIST = 800
+
+
+class ShortlistEvidence(Mapping[str, FaceEvidence]):
+    """Face evidence per case: exact for cases met in the shortlist, a bound for the rest.
+
+    Bounds are made when asked for, so a query costs the search, not one object per
+    case in the archive.
+    """
+
+    def __init__(self, found: dict[str, FaceEvidence], sizes: dict[str, int], portraits: int):
+        self.found = found
+        self.sizes = sizes
+        self.portraits = portraits
+        self.bound = max((e.distance for e in found.values()), default=0.0)
+
+    def __getitem__(self, case_id: str) -> FaceEvidence:
+        hit = self.found.get(case_id)
+        if hit is not None:
+            return hit
+        size = self.sizes[case_id]  # KeyError: the case has no faces
+        return FaceEvidence(self.bound, self.portraits * size, beyond_shortlist=True)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
 
 
 class CaseFaces:
@@ -39,17 +66,12 @@ class CaseFaces:
     def backend(self) -> str:
         return self.index.backend if self.index is not None else "none"
 
-    def evidence(self, portraits: FaceSet, shortlist: int = SHORTLIST) -> dict[str, FaceEvidence]:
+    def evidence(self, portraits: FaceSet, shortlist: int = SHORTLIST) -> ShortlistEvidence:
         if self.index is None or portraits.vectors is None or not len(portraits):
-            return {}
+            return ShortlistEvidence({}, {}, 0)
         best = nearest_by_owner(self.index, self.owners, portraits.vectors, shortlist)
         found = {
             case: FaceEvidence(distance, len(portraits) * self.sizes[case])
             for case, distance in best.items()
         }
-        if len(best) < len(self.sizes):
-            bound = max(best.values(), default=0.0)
-            for case, size in self.sizes.items():
-                if case not in found:
-                    found[case] = FaceEvidence(bound, len(portraits) * size, True)
-        return found
+        return ShortlistEvidence(found, self.sizes, len(portraits))

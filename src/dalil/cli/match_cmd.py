@@ -1,0 +1,179 @@
+"""`dalil match ...`: rank PM cases for AM reports; reviewers' decisions; liaison tasks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
+
+app = typer.Typer(
+    help="Match reports against PM cases; two-person review; tasks for the family liaison.",
+    no_args_is_help=True,
+)
+
+CasesOption = Annotated[
+    Path,
+    typer.Option(
+        "--cases",
+        help="PM cases as a JSON list (case_id, branch, death_date, photo_dates, sex, "
+        "age_min, age_max, marks, place), until the catalogue provides them.",
+    ),
+]
+
+
+def _load_cases(archive: Any, path: Path) -> list[Any]:
+    from dalil.errors import InputError
+    from dalil.identification.pm_faces import load_case_faces
+    from dalil.identification.records import case_from_json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the PM cases in {path}: {exc}") from exc
+    with archive.read() as conn:
+        faces = load_case_faces(conn)
+    return [case_from_json(item, faces.get(str(item["case_id"]))) for item in data]
+
+
+@app.command("run")
+def run(
+    cases_file: CasesOption,
+    code: Annotated[str | None, typer.Argument(help="Report code; omit with --all.")] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every report with identification consent.")
+    ] = False,
+    top: Annotated[int, typer.Option(help="Candidates shown per report.")] = 10,
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    json_: JsonOption = False,
+) -> None:
+    """Rank PM cases for a report (or all): explained scores, exclusions listed apart."""
+    from dalil.errors import InputError
+    from dalil.identification import matching, reports, scoring
+    from dalil.identification.faces.search import CaseFaces
+
+    if (code is None) == (not all_):
+        raise InputError("name one report code, or give --all")
+    results: list[dict[str, Any]] = []
+    with open_archive(archive_dir) as archive:
+        cases = _load_cases(archive, cases_file)
+        index = CaseFaces(cases)
+        if all_:
+            with archive.read() as conn:
+                codes = [
+                    r.code
+                    for r in reports.list_reports(conn, include_withdrawn=False)
+                    if r.consent.identification
+                ]
+        else:
+            codes = [str(code)]
+        for report in codes:
+            ranking = matching.match(archive, report, cases, index)
+            results.append(
+                {
+                    "report": ranking.report,
+                    "candidates": [
+                        {
+                            "case": c.case_id,
+                            "total": f"{c.total:+.2f}",
+                            "levels": scoring.explain(c),
+                        }
+                        for c in ranking.candidates[:top]
+                    ],
+                    "excluded": [
+                        {"case": c.case_id, "rules": list(c.excluded_by)} for c in ranking.excluded
+                    ],
+                }
+            )
+    if json_:
+        print_json(results)
+        return
+    for result in results:
+        out.print(f"[bold]{result['report']}[/]  ({len(result['excluded'])} cases excluded)")
+        for rank, cand in enumerate(result["candidates"], start=1):
+            levels = ", ".join(
+                f"{lv['comparison']} {lv['weight']}"
+                for lv in cand["levels"]
+                if lv["weight"] != "+0.00"
+            )
+            out.print(f"  {rank:3}. {cand['case']:16} {cand['total']:>7}  {levels}")
+
+
+@app.command("review")
+def review(
+    code: Annotated[str, typer.Argument(help="Report code.")],
+    case: Annotated[str, typer.Argument(help="PM case id.")],
+    decision: Annotated[str, typer.Option(help="reject, possible or likely.")],
+    reason: Annotated[str, typer.Option(help="What supports the decision.")],
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+) -> None:
+    """Record your decision on a candidate; two different reviewers' "likely" confirm it."""
+    from dalil.errors import InputError
+    from dalil.identification import decisions
+    from dalil.identification.review import Decision
+    from dalil.vault.archive import operator
+
+    try:
+        chosen = Decision(decision)
+    except ValueError as exc:
+        raise InputError("decision must be reject, possible or likely") from exc
+    with open_archive(archive_dir) as archive:
+        outcome = decisions.decide(archive, code, case, operator(), chosen, reason)
+    out.print(f"{code} / {case}: {outcome.status.value}")
+    if outcome.task_id is not None:
+        out.print(f"confirmed: task {outcome.task_id} opened for the family liaison")
+
+
+@app.command("override")
+def override(
+    code: Annotated[str, typer.Argument(help="Report code.")],
+    case: Annotated[str, typer.Argument(help="PM case id.")],
+    rule: Annotated[str, typer.Option(help="sex_mismatch or death_before_arrest.")],
+    reason: Annotated[str, typer.Option(help="Why the rule does not hold for this pair.")],
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+) -> None:
+    """Lift a hard exclusion for one report and case, with your reason."""
+    from dalil.identification import decisions
+    from dalil.vault.archive import operator
+
+    with open_archive(archive_dir) as archive:
+        decisions.override_exclusion(archive, code, case, rule, operator(), reason)
+    out.print(f"{code} / {case}: {rule} overridden")
+
+
+@app.command("tasks")
+def tasks(
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    all_: Annotated[bool, typer.Option("--all", help="Closed tasks too.")] = False,
+    json_: JsonOption = False,
+) -> None:
+    """List notification tasks for the family liaison (never sent automatically)."""
+    from dalil.identification import decisions
+
+    with open_archive(archive_dir) as archive, archive.read() as conn:
+        rows = [vars(t) for t in decisions.tasks(conn, open_only=not all_)]
+    if json_:
+        print_json(rows)
+        return
+    for row in rows:
+        out.print(f"task {row['id']:<5} {row['report']}  {row['case_id']:16} {row['status']}")
+
+
+@app.command("close")
+def close(
+    task: Annotated[int, typer.Argument(help="Task number.")],
+    outcome: Annotated[
+        str, typer.Option(help="family informed, family not reachable, family declined.")
+    ],
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+) -> None:
+    """Record how a notification task ended."""
+    from dalil.identification import decisions
+    from dalil.vault.archive import operator
+
+    with open_archive(archive_dir) as archive:
+        decisions.close_task(archive, task, operator(), outcome)
+    out.print(f"task {task}: {outcome}")

@@ -1,0 +1,104 @@
+"""Faces of post-mortem photos, embedded once from the write-once store, kept per case.
+
+The catalogue decides which photos show which body; this module embeds the faces of a
+case's photos (read from the object store, never modified) into ``pm_faces``, and loads
+them back for matching. Re-running for the same photos of a case embeds nothing twice.
+Embeddings of the dead are not sealed: they identify nobody without the archive's own
+photos, and matching reads all of them for every report.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, select
+
+from dalil.identification.faces.detection import DetectSettings
+from dalil.identification.faces.embedding import embed_image, from_bytes, to_bytes
+from dalil.identification.faces.models import MODEL_NAME
+from dalil.identification.records import FaceSet
+from dalil.identification.tables import pm_faces
+from dalil.progress import SILENT, Reporter
+from dalil.vault import custody
+from dalil.vault.archive import Archive, operator
+
+
+def embed_case_photos(
+    archive: Archive,
+    case_id: str,
+    photos: Sequence[str],
+    settings: DetectSettings | None = None,
+    reporter: Reporter = SILENT,
+) -> int:
+    """Embed the face of each photo (object SHA-256) of a case; returns faces added."""
+    from PIL import Image, UnidentifiedImageError
+
+    with archive.read() as conn:
+        done = set(
+            conn.execute(
+                select(pm_faces.c.object_sha256).where(pm_faces.c.case_id == case_id)
+            ).scalars()
+        )
+    todo = [sha for sha in dict.fromkeys(photos) if sha not in done]
+    rows = []
+    reporter.start(f"faces of {case_id}", len(todo), "photos")
+    for sha in todo:
+        try:
+            face = embed_image(Image.open(io.BytesIO(archive.store.read(sha))), settings)
+        except (UnidentifiedImageError, OSError):
+            face = None  # an unreadable photo is flagged by the vault, not here
+        if face is not None:
+            rows.append((sha, face))
+        reporter.advance()
+    reporter.finish()
+    if not todo:
+        return 0
+    with archive.write() as conn:
+        appender = custody.Appender(conn)
+        seq = appender.next_seq
+        if rows:
+            conn.execute(
+                pm_faces.insert(),
+                [
+                    {
+                        "case_id": case_id,
+                        "object_sha256": sha,
+                        "embedding": to_bytes(face.vector),
+                        "quality": face.quality,
+                        "method": json.dumps(face.method(), sort_keys=True),
+                        "seq": seq,
+                    }
+                    for sha, face in rows
+                ],
+            )
+        appender.append(
+            "pm.faces.embedded",
+            {
+                "case": case_id,
+                "photos": todo,
+                "faces": [sha for sha, _ in rows],
+                "model": MODEL_NAME,
+                "operator": operator(),
+            },
+        )
+        appender.flush()
+    return len(rows)
+
+
+def load_case_faces(conn: Connection) -> dict[str, FaceSet]:
+    """Every case's face embeddings, for the face index."""
+    vectors: dict[str, list[bytes]] = defaultdict(list)
+    qualities: dict[str, list[float]] = defaultdict(list)
+    rows = conn.execute(
+        select(pm_faces.c.case_id, pm_faces.c.embedding, pm_faces.c.quality).order_by(pm_faces.c.id)
+    )
+    for row in rows:
+        vectors[row.case_id].append(bytes(row.embedding))
+        qualities[row.case_id].append(row.quality)
+    return {
+        case: FaceSet.of([from_bytes(v) for v in vectors[case]], qualities[case])
+        for case in vectors
+    }
