@@ -88,6 +88,13 @@ def test_report_matched_reviewed_twice_and_handed_to_a_person(
     tasks = json.loads(_dalil(sqlite_archive, "match", "tasks", "--json"))
     assert [(t["report"], t["case_id"]) for t in tasks] == [(code, "case-1")]
 
+    crops = tmp_path / "crops"
+    _dalil(sqlite_archive, "match", "crops", "case-1", "--out", str(crops), "--purpose", "review")
+    [crop] = crops.iterdir()
+    with Image.open(crop) as shown:
+        whole = Image.open(cases["case-1"][1])
+        assert max(shown.size) <= 200 and shown.size != whole.size
+
 
 @pytest.mark.parametrize("consent", ["no"])
 def test_match_refuses_a_report_without_identification_consent(

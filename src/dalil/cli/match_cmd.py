@@ -177,3 +177,21 @@ def close(
     with open_archive(archive_dir) as archive:
         decisions.close_task(archive, task, operator(), outcome)
     out.print(f"task {task}: {outcome}")
+
+
+@app.command("crops")
+def crops(
+    case: Annotated[str, typer.Argument(help="PM case id.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the PNG face crops.")],
+    purpose: Annotated[str, typer.Option(help="Why (recorded in the custody log).")],
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+) -> None:
+    """Write the face crops of a case for review: faces only, never the whole photo."""
+    from dalil.identification.pm_faces import face_crops
+
+    with open_archive(archive_dir) as archive:
+        found = face_crops(archive, case, purpose)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for sha, png in found:
+        (out_dir / f"{case}-{sha[:12]}.png").write_bytes(png)
+    out.print(f"{case}: {len(found)} face crops written to {out_dir}")

@@ -102,3 +102,35 @@ def load_case_faces(conn: Connection) -> dict[str, FaceSet]:
         case: FaceSet.of([from_bytes(v) for v in vectors[case]], qualities[case])
         for case in vectors
     }
+
+
+def face_crops(archive: Archive, case_id: str, purpose: str) -> list[tuple[str, bytes]]:
+    """PNG crops of a case's faces for review; each export is logged (who, why)."""
+    from PIL import Image
+
+    from dalil.identification.faces.crop import crop_face
+
+    with archive.read() as conn:
+        rows = conn.execute(
+            select(pm_faces.c.object_sha256, pm_faces.c.method)
+            .where(pm_faces.c.case_id == case_id)
+            .order_by(pm_faces.c.id)
+        ).all()
+    crops = [
+        (
+            row.object_sha256,
+            crop_face(
+                Image.open(io.BytesIO(archive.store.read(row.object_sha256))),
+                json.loads(row.method),
+            ),
+        )
+        for row in rows
+    ]
+    with archive.write() as conn:
+        custody.append(
+            conn,
+            "pm.faces.viewed",
+            {"case": case_id, "photos": [sha for sha, _ in crops], "purpose": purpose,
+             "operator": operator()},
+        )  # fmt: skip
+    return crops
