@@ -129,8 +129,9 @@ def _current(archive: Archive) -> list[Any]:
         return list(conn.execute(select(t).where(t.c.superseded_seq.is_(None))).all())
 
 
-def _score(flagged: set[str], targets: set[str], untouched: set[str], manipulated: set[str]
-           ) -> dict[str, Any]:  # fmt: skip
+def _score(
+    flagged: set[str], targets: set[str], untouched: set[str], manipulated: set[str]
+) -> dict[str, Any]:
     caught = len(flagged & targets)
     return {
         "precision": len(flagged & manipulated) / len(flagged) if flagged else None,
@@ -162,8 +163,9 @@ def _sets(by_sha: dict[str, list[dict[str, Any]]], analysed: set[str]) -> dict[s
     return sets
 
 
-def _attribution(findings: list[Any], by_sha: dict[str, list[dict[str, Any]]],
-                 truth: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+def _attribution(
+    findings: list[Any], by_sha: dict[str, list[dict[str, Any]]], truth: dict[str, Any]
+) -> dict[str, Any]:
     """Accuracy of naming each camera photo's sensor (labels mapped to true cameras by
     majority), over photos at their camera's own resolution."""
     resolution = {c["id"]: tuple(c["resolution"]) for c in truth["cameras"]}
@@ -208,8 +210,10 @@ def _linking(findings: list[Any], by_sha: dict[str, list[dict[str, Any]]]) -> di
     linked = 0
     for sha, entry in derived.items():
         source = key_to_sha.get(entry["derived_from"])
-        if source is not None and cluster_of.get(sha) and cluster_of.get(sha) == cluster_of.get(
-            source
+        if (
+            source is not None
+            and cluster_of.get(sha)
+            and cluster_of.get(sha) == cluster_of.get(source)
         ):
             linked += 1
     roots: dict[str, set[str]] = defaultdict(set)
@@ -244,21 +248,28 @@ def _triage_rate(archive: Archive, params: Parameters, repeat: int = 3) -> tuple
     return count / best, count
 
 
-def _peer(by_sha: dict[str, list[dict[str, Any]]], records: list[Any], sets: dict[str, set[str]]
-          ) -> dict[str, Any]:  # fmt: skip
+def _peer(
+    by_sha: dict[str, list[dict[str, Any]]], records: list[Any], sets: dict[str, set[str]]
+) -> dict[str, Any]:
     """Metadata-only triage as exiftool shows it: an editor in Software, or libjpeg tables."""
     software = {r.sha256 for r in records if r.software and EDITORS.search(r.software)}
     tables = {r.sha256 for r in records if standard_quality(r.qtables) is not None}
     flagged = software | tables
     return {
         "software_tag": _score(software, sets["resaved"], sets["untouched"], sets["manipulated"]),
-        "software_or_tables": _score(flagged, sets["resaved"], sets["untouched"],
-                                     sets["manipulated"]),  # fmt: skip
+        "software_or_tables": _score(
+            flagged, sets["resaved"], sets["untouched"], sets["manipulated"]
+        ),
     }
 
 
-def evaluate(folder: Path, archive: Archive, seconds: dict[str, float], summary: dict[str, Any],
-             params: Parameters) -> dict[str, Any]:  # fmt: skip
+def evaluate(
+    folder: Path,
+    archive: Archive,
+    seconds: dict[str, float],
+    summary: dict[str, Any],
+    params: Parameters,
+) -> dict[str, Any]:
     truth, by_sha = _truth(folder)
     findings = _current(archive)
     with archive.read() as conn:
@@ -277,28 +288,44 @@ def evaluate(folder: Path, archive: Archive, seconds: dict[str, float], summary:
         checks[check] = _score(flagged[check], targets, sets["untouched"], sets["manipulated"])
     codes = {
         "cameras/tables-not-camera on exif_swapped": _score(
-            by_code[("cameras", "tables-not-camera")], sets["exif_swapped"], sets["untouched"],
-            sets["manipulated"]),
+            by_code[("cameras", "tables-not-camera")],
+            sets["exif_swapped"],
+            sets["untouched"],
+            sets["manipulated"],
+        ),
         "reencoding on resaved (re-save detection)": _score(
-            flagged["reencoding"], sets["resaved"], sets["untouched"], sets["manipulated"]),
+            flagged["reencoding"], sets["resaved"], sets["untouched"], sets["manipulated"]
+        ),
         "reencoding/double-compression on resaved": _score(
-            by_code[("reencoding", "double-compression")], sets["resaved"], sets["untouched"],
-            sets["manipulated"]),
+            by_code[("reencoding", "double-compression")],
+            sets["resaved"],
+            sets["untouched"],
+            sets["manipulated"],
+        ),
         "reencoding/thumbnail-mismatch on pasted": _score(
-            by_code[("reencoding", "thumbnail-mismatch")], sets["pasted"], sets["untouched"],
-            sets["manipulated"]),
+            by_code[("reencoding", "thumbnail-mismatch")],
+            sets["pasted"],
+            sets["untouched"],
+            sets["manipulated"],
+        ),
         "reencoding on pasted with camera tables": _score(
-            flagged["reencoding"], sets["pasted-camera-tables"], sets["untouched"],
-            sets["manipulated"]),
+            flagged["reencoding"],
+            sets["pasted-camera-tables"],
+            sets["untouched"],
+            sets["manipulated"],
+        ),
         "timeline/file-time on time_shifted": _score(
-            by_code[("timeline", "file-time")], sets["time_shifted"], sets["untouched"],
-            sets["manipulated"]),
-    }  # fmt: skip
+            by_code[("timeline", "file-time")],
+            sets["time_shifted"],
+            sets["untouched"],
+            sets["manipulated"],
+        ),
+    }
     by_kind = {
-        kind: {check: len(flagged[check] & sets[kind]) for check in TARGETS} | {
-            "images": len(sets[kind])}
+        kind: {check: len(flagged[check] & sets[kind]) for check in TARGETS}
+        | {"images": len(sets[kind])}
         for kind in sorted(k for k in sets if k not in ("untouched", "manipulated"))
-    }  # fmt: skip
+    }
     triage, count = _triage_rate(archive, params)
     pixel = seconds.get("fingerprints", 0) + seconds.get("measurements", 0)
     pixel += seconds.get("clustering", 0)
@@ -358,8 +385,11 @@ def table(result: dict[str, Any], command: str) -> str:
         f"{_rate(result['images_per_second']['duplicates'])} | "
         f"{link['linked']} / {link['derived']} |"
     )
-    lines += ["", "| single test | precision | recall | FPR on untouched | caught / target |",
-              "|---|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "",
+        "| single test | precision | recall | FPR on untouched | caught / target |",
+        "|---|---|---|---|---|",
+    ]
     for name, score in result["codes"].items():
         lines.append(
             f"| {name} | {_pct(score['precision'])} | {_pct(score['recall'])} | "
@@ -398,8 +428,9 @@ def _figures(score: dict[str, Any], per_second: float | None) -> dict[str, Any]:
     }
 
 
-def write_rates(result: dict[str, Any], args: argparse.Namespace, command: str, params: Parameters
-                ) -> None:  # fmt: skip
+def write_rates(
+    result: dict[str, Any], args: argparse.Namespace, command: str, params: Parameters
+) -> None:
     checks = {c: _figures(s, result["images_per_second"][c]) for c, s in result["checks"].items()}
     link = result["linking"]
     checks["duplicates"] = {
@@ -410,9 +441,10 @@ def write_rates(result: dict[str, Any], args: argparse.Namespace, command: str, 
         "images_per_second": str(round(result["images_per_second"]["duplicates"])),
     }
     checks["sensors"]["attribution_accuracy"] = (
-        None if result["attribution"]["accuracy"] is None
+        None
+        if result["attribution"]["accuracy"] is None
         else f"{result['attribution']['accuracy']:.4f}"
-    )  # fmt: skip
+    )
     checks["sensors"]["camera_count"] = result["camera_count"]
     data = {
         "format": "dalil-authenticity-error-rates/1",
@@ -422,15 +454,18 @@ def write_rates(result: dict[str, Any], args: argparse.Namespace, command: str, 
             "dalil": __version__,
             "analyser": ANALYSER,
             "parameters_sha256": params.sha256(),
-            "collection": {"generator": GENERATOR_VERSION, "photos": args.photos,
-                           "seed": args.seed, "manipulations": str(args.manipulations),
-                           "scale": str(args.scale), "images": result["images"]},  # fmt: skip
+            "collection": {
+                "generator": GENERATOR_VERSION,
+                "photos": args.photos,
+                "seed": args.seed,
+                "manipulations": str(args.manipulations),
+                "scale": str(args.scale),
+                "images": result["images"],
+            },
             "machine": result["machine"],
         },
         "checks": checks,
-        "single_tests": {
-            name: _figures(score, None) for name, score in result["codes"].items()
-        },
+        "single_tests": {name: _figures(score, None) for name, score in result["codes"].items()},
     }
     RATES.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {RATES}", file=sys.stderr)

@@ -10,6 +10,7 @@ from dalil import __version__
 from dalil.cli import (
     am_cmd,
     archive_cmd,
+    authenticity_cmd,
     estimate_cmd,
     ingest_cmd,
     listing_cmd,
@@ -56,6 +57,7 @@ app.add_typer(lists_cmd.app, name="lists")
 app.add_typer(am_cmd.app, name="am")
 app.add_typer(match_cmd.app, name="match")
 estimate_cmd.register(app)
+authenticity_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
