@@ -1,0 +1,111 @@
+"""The catalogue's custody events, and the rows each one implies (what verify replays).
+
+The store writes every row from its event through the same functions, so the rows
+and the log cannot drift apart; verify calls them again to name any row edited since.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dalil import canonical
+from dalil.catalogue.tables import (
+    catalogue_cases,
+    catalogue_confirmations,
+    catalogue_entries,
+    catalogue_groupings,
+    catalogue_readings,
+)
+from dalil.vault.custody import Event
+from dalil.vault.expectations import register
+
+READ = "catalogue.read"
+GROUPED = "catalogue.grouped"
+CASE = "catalogue.case"
+ENTRY = "catalogue.entry"
+CORRECTION = "catalogue.correction"
+CONFIRMED = "catalogue.confirmed"
+FIELDS = ("detainee", "branch", "report")
+
+
+def _json(value: Any) -> str:
+    return canonical.dumps(value).decode("utf-8")
+
+
+@register(catalogue_readings, "seq", {READ})
+def reading_row(event: Event) -> dict[str, Any]:
+    d = event.data
+    reading = d["reading"]
+    row: dict[str, Any] = {
+        "sha256": d["sha256"],
+        "reader": d["reader"],
+        "script": reading["script"],
+        "layout": reading["layout"],
+        "lines": _json(reading["lines"]),
+        "card": None if reading["card"] is None else _json(reading["card"]),
+        "flags": _json(reading["flags"]),
+    }
+    for name in FIELDS:
+        row[name] = reading[name]["value"]
+        row[f"{name}_bp"] = reading[name]["bp"]
+    return row
+
+
+@register(catalogue_groupings, "seq", {GROUPED})
+def grouping_row(event: Event) -> dict[str, Any]:
+    d = event.data
+    return {
+        "reader": d["reader"],
+        "parameters": _json(d["parameters"]),
+        "vocabulary_sha256": d["vocabulary_sha256"],
+        "photos": d["photos"],
+        "cases": d["cases"],
+        "unassigned": _json(d["unassigned"]),
+    }
+
+
+@register(catalogue_cases, "seq", {CASE})
+def case_row(event: Event) -> dict[str, Any]:
+    d = event.data
+    row: dict[str, Any] = {
+        "grouping_seq": d["grouping"],
+        "case_id": d["case"],
+        "category": d["category"],
+        "session": d["session"],
+        "photos": _json(d["photos"]),
+        "first_taken": d["first_taken"],
+        "last_taken": d["last_taken"],
+        "flags": _json(d["flags"]),
+    }
+    for name in FIELDS:
+        suggestion = d["fields"][name]
+        row[name] = suggestion["value"]
+        row[f"{name}_bp"] = suggestion["bp"]
+        row[f"{name}_confident"] = suggestion["confident"]
+    return row
+
+
+@register(catalogue_entries, "seq", {ENTRY, CORRECTION})
+def entry_row(event: Event) -> dict[str, Any]:
+    d = event.data
+    return {
+        "case_id": d["case"],
+        "grouping_seq": d["grouping"],
+        "reviewer": d["reviewer"],
+        "kind": "entry" if event.type == ENTRY else "correction",
+        **{name: d["values"][name] for name in FIELDS},
+        "typed": _json(d["typed"]),
+        "replaces": d["replaces"],
+    }
+
+
+@register(catalogue_confirmations, "seq", {CONFIRMED})
+def confirmation_row(event: Event) -> dict[str, Any]:
+    d = event.data
+    return {
+        "case_id": d["case"],
+        "field": d["field"],
+        "value": d["value"],
+        "entries": _json(d["entries"]),
+        "reviewers": _json(d["reviewers"]),
+    }
