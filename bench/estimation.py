@@ -41,8 +41,9 @@ def simulate(index: int, seed: int) -> tuple[dict[str, Any], Any]:
     if kind == "classes":
         classes = int(rng.integers(2, 4))
         shares = rng.dirichlet(np.full(classes, 2.0))
-        low, high = np.sort(rng.uniform(0.03, 0.6, size=(2, classes)), axis=1)
-        probs = np.stack([rng.uniform(lo, hi, size=k) for lo, hi in zip(low, high, strict=True)])
+        # Each class has a typical capture level; each list varies around it.
+        level = rng.uniform(0.03, 0.6, size=classes)
+        probs = np.clip(level[:, None] * rng.uniform(0.5, 1.5, size=(classes, k)), 0.01, 0.95)
         z = rng.choice(classes, size=n, p=shares)
         p = probs[z]
     else:

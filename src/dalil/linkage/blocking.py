@@ -35,8 +35,9 @@ class Rule:
     columns: tuple[str, ...]
 
 
+# "swapped" blocks on the given and family keys in either order, so it also finds every
+# pair that a plain given+family rule would.
 DALIL_RULES = (
-    Rule("given+family", ("given_key", "family_key")),
     Rule("given+father", ("given_key", "father_key")),
     Rule("father+family", ("father_key", "family_key")),
     Rule("given+grandfather+birth", ("given_key", "grandfather_key", "birth_year")),

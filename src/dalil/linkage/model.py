@@ -28,6 +28,11 @@ from dalil.linkage.blocking import BlockReport, Rule
 # Minimum Jaro-Winkler similarity of two keys to count as "similar": one typing error
 # in a 5-letter key scores about 0.88.
 JW_SIMILAR = 0.88
+# EM stops when no parameter moves more than this, or after this many iterations: the
+# match weights settle to two decimals well before Splink's defaults (0.0001, 25), and
+# EM is the longest step of a run on a few hundred thousand records.
+EM_CONVERGENCE = 0.001
+EM_MAX_ITERATIONS = 10
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,8 @@ def predict(
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
         additional_columns_to_retain=["source_dataset"],
+        max_iterations=EM_MAX_ITERATIONS,
+        em_convergence=EM_CONVERGENCE,
     )
     db_api = database_api(settings.backend)
     linker = Linker(db_api.register(table), creator, log_level=logging.ERROR)
