@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from dalil.authenticity.finding import (
     CONSISTENT,
@@ -32,6 +33,7 @@ from dalil.authenticity.params import CameraParams
 from dalil.authenticity.quantization import standard_quality
 
 CHECK = "cameras"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,13 @@ class CameraModel:
     consistent: frozenset[str]  # images whose tables and layout agree with their camera
 
 
-def _own(values: Iterable[str | None], share: float, minimum: int = 2) -> frozenset[str]:
+def _own(values: Iterable[T | None], share: float, minimum: int = 2) -> frozenset[T]:
+    """The values a camera's own images use: the commonest, and any other used by at
+    least ``minimum`` images and ``share`` of them all."""
     counts = Counter(v for v in values if v is not None)
     total = sum(counts.values())
-    top = counts.most_common(1)
     kept = {v for v, n in counts.items() if n >= minimum and n >= share * total}
+    top = counts.most_common(1)
     if top:
         kept.add(top[0][0])
     return frozenset(kept)
@@ -94,8 +98,7 @@ def build_model(records: list[ImageRecord], params: CameraParams) -> CameraModel
         native_sigs = [m for m in native if m.qt_signature in signatures]
         layouts = _own((_layout_key(m) for m in native_sigs), params.min_signature_share)
         sizes = Counter(m.size for m in native_sigs if m.size is not None)
-        top = sizes.most_common(1)[0][1] if sizes else 0
-        own_sizes = frozenset(s for s, n in sizes.items() if n >= params.min_signature_share * top)
+        own_sizes = _own(sizes.elements(), params.min_signature_share)
         first = members[0]
         groups[identity] = CameraGroup(
             identity,

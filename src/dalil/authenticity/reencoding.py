@@ -11,6 +11,7 @@ tables (double JPEG). Pure: records and measurements in, findings out.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -25,7 +26,6 @@ from dalil.authenticity.finding import (
     NONE,
     Finding,
     could_not_analyse,
-    decimal,
 )
 from dalil.authenticity.inputs import ImageRecord
 from dalil.authenticity.params import ReencodingParams
@@ -182,8 +182,24 @@ def _dimensions(record: ImageRecord, model: CameraModel) -> list[Finding]:
     return out
 
 
+def usual_aspects(
+    records: list[ImageRecord], measurements: dict[str, dict[str, Any]]
+) -> dict[str, float]:
+    """Each camera's usual thumbnail-versus-image shape difference (median): some
+    cameras squeeze every thumbnail into 160×120, which is not a sign of a crop."""
+    values: dict[str, list[float]] = defaultdict(list)
+    for record in records:
+        thumb = (measurements.get(record.sha256) or {}).get("thumbnail")
+        if record.identity and isinstance(thumb, dict) and "aspect_change" in thumb:
+            values[record.identity].append(float(thumb["aspect_change"]))
+    return {identity: statistics.median(v) for identity, v in values.items()}
+
+
 def _pixels(
-    record: ImageRecord, measurement: dict[str, Any], params: ReencodingParams
+    record: ImageRecord,
+    measurement: dict[str, Any],
+    params: ReencodingParams,
+    usual_aspect: float,
 ) -> tuple[list[Finding], dict[str, Any]]:
     sha, camera = record.sha256, record.identity
     out: list[Finding] = []
@@ -203,7 +219,8 @@ def _pixels(
             )
         )
     elif isinstance(thumb, dict):
-        difference, aspect = float(thumb["difference"]), float(thumb["aspect_change"])
+        difference = float(thumb["difference"])
+        aspect = abs(float(thumb["aspect_change"]) - usual_aspect)
         tested["thumbnail_difference"] = thumb["difference"]
         if aspect > params.thumbnail_aspect_tolerance:
             out.append(
@@ -214,8 +231,8 @@ def _pixels(
                     FLAGGED,
                     HIGH,
                     f"the EXIF thumbnail has another shape than the image (aspect "
-                    f"ratios differ by {aspect:.1%}): the image was cropped after "
-                    "the camera wrote it",
+                    f"ratios differ by {aspect:.1%} more than is usual for this camera): "
+                    "the image was cropped after the camera wrote it",
                     score=thumb["aspect_change"],
                     camera=camera,
                     detail=thumb,
@@ -267,16 +284,18 @@ def check_image(
     own_software: dict[str, frozenset[str]],
     measurement: dict[str, Any] | None,
     params: ReencodingParams,
+    usual_aspect: float = 0.0,
 ) -> list[Finding]:
     findings = _header(record, model, own_software, params)
     tested: dict[str, Any] = {}
     if measurement is not None and not measurement.get("error"):
-        pixel_findings, tested = _pixels(record, measurement, params)
+        pixel_findings, tested = _pixels(record, measurement, params, usual_aspect)
         findings += pixel_findings
+    if measurement is not None and measurement.get("error"):
+        # The header evidence stands; the pixel tests could not be made, and that is said.
+        return [*findings, could_not_analyse(record.sha256, CHECK, str(measurement["error"]))]
     if any(f.verdict == FLAGGED for f in findings):
         return findings
-    if measurement is not None and measurement.get("error"):
-        return [*findings, could_not_analyse(record.sha256, CHECK, str(measurement["error"]))]
     return [
         *findings,
         Finding(
@@ -301,13 +320,16 @@ def check_reencoding(
     share: float,
 ) -> list[Finding]:
     own_software = firmware(records, share)
+    aspects = usual_aspects(records, measurements)
     return [
         finding
         for record in records
         for finding in check_image(
-            record, model, own_software, measurements.get(record.sha256), params
+            record,
+            model,
+            own_software,
+            measurements.get(record.sha256),
+            params,
+            aspects.get(record.identity or "", 0.0),
         )
     ]
-
-
-__all__ = ["check_reencoding", "decimal", "primaries"]

@@ -23,7 +23,7 @@ DARK = 12.0  # grey level under which an edge row or column is padding, not pict
 @dataclass(frozen=True)
 class Comparison:
     difference: float  # largest local mean absolute difference, grey levels
-    aspect_change: float  # relative difference of width/height ratios
+    aspect_change: float  # (thumbnail's width/height − image's) / image's
     thumbnail_size: tuple[int, int]
 
 
@@ -55,7 +55,7 @@ def compare(luma: np.ndarray, thumbnail: np.ndarray) -> Comparison:
     thumb = _trim_padding(thumbnail)
     height, width = thumb.shape
     image_ratio = luma.shape[1] / luma.shape[0]
-    aspect_change = abs(width / height - image_ratio) / image_ratio
+    aspect_change = (width / height - image_ratio) / image_ratio
     small = cv2.resize(luma.astype(np.float32), (width, height), interpolation=cv2.INTER_AREA)
     a = cv2.blur(small, (3, 3))
     b = cv2.blur(thumb, (3, 3))

@@ -36,9 +36,6 @@ _COUNTER = re.compile(r"(\d+)\D*$")
 _FOLDER_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
-# A folder whose file times spread this much more than its photos' times was copied
-# without keeping file times: its file times say nothing about the photos.
-_UNRELIABLE_SPREAD_S = 3600
 
 
 @dataclass(frozen=True)
@@ -113,15 +110,16 @@ def _not_in_order(shots: list[Shot]) -> set[str]:
     return {ordered[i].sha256 for i in range(len(ordered)) if i not in keep}
 
 
-def _offsets(shots: list[Shot]) -> tuple[float | None, bool]:
-    """The folder's usual camera-minus-file time (seconds), and whether file times are
-    reliable there."""
+def _offsets(shots: list[Shot], tolerance: int) -> tuple[float | None, bool]:
+    """The folder's usual camera-minus-file time (seconds), and whether file times track
+    the camera there: most photos within ``tolerance`` of the usual offset. A folder
+    copied without keeping file times fails that test, and its file times are ignored."""
     offsets = [(s.taken - s.file_time).total_seconds() for s in shots if s.file_time]
     if len(offsets) < 3:
         return None, False
     usual = statistics.median(offsets)
-    close = sum(1 for o in offsets if abs(o - usual) <= _UNRELIABLE_SPREAD_S)
-    return usual, close >= 0.75 * len(offsets)
+    close = sum(1 for o in offsets if abs(o - usual) <= tolerance)
+    return usual, close > 0.5 * len(offsets)
 
 
 def check_timeline(records: list[ImageRecord], params: TimelineParams) -> list[Finding]:
@@ -199,7 +197,7 @@ def _group_findings(
     out: list[tuple[str, Finding]] = []
     label = camera or None
     day = folder_date(folder)
-    usual, reliable = _offsets(shots)
+    usual, reliable = _offsets(shots, params.file_time_tolerance_s)
     for shot in shots:
         if day is not None and abs((shot.taken.date() - day).days) > params.folder_tolerance_days:
             out.append(
@@ -228,7 +226,8 @@ def _group_findings(
             if abs(off) > params.file_time_tolerance_s:
                 out.append(_file_time_finding(shot, off, label))
     ordered = [s for s in shots if s.counter is not None]
-    for sha in sorted(_not_in_order(ordered)) if len(ordered) >= 3 else []:
+    disorder = _not_in_order(ordered) if len(ordered) >= 3 else set()
+    for sha in sorted(disorder):
         shot = next(s for s in ordered if s.sha256 == sha)
         out.append(
             (
@@ -246,7 +245,7 @@ def _group_findings(
                 ),
             )
         )
-    out.extend(_duplicates_and_gaps(ordered, folder, label, params))
+    out.extend(_duplicates_and_gaps(ordered, disorder, folder, label, params))
     return out
 
 
@@ -278,7 +277,11 @@ def _file_time_finding(shot: Shot, off: float, label: str | None) -> tuple[str, 
 
 
 def _duplicates_and_gaps(
-    ordered: list[Shot], folder: str, label: str | None, params: TimelineParams
+    ordered: list[Shot],
+    disorder: set[str],
+    folder: str,
+    label: str | None,
+    params: TimelineParams,
 ) -> list[tuple[str, Finding]]:
     out: list[tuple[str, Finding]] = []
     by_time: dict[datetime, set[str]] = defaultdict(set)
@@ -304,7 +307,9 @@ def _duplicates_and_gaps(
                         ),
                     )
                 )
-    steps = sorted(ordered, key=lambda s: (s.counter or 0, s.path))
+    # Pauses between photos in order only: a moved clock is named once, not as a gap too.
+    in_order = [s for s in ordered if s.sha256 not in disorder]
+    steps = sorted(in_order, key=lambda s: (s.counter or 0, s.path))
     for before, after in itertools.pairwise(steps):
         pause = (after.taken - before.taken).total_seconds()
         if pause > params.gap_s:

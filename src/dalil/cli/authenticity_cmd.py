@@ -108,9 +108,7 @@ def findings(
     if check is not None and check not in CHECKS:
         raise InputError(f"--check {check}: use one of {', '.join(CHECKS)}")
     with open_archive(archive_dir) as archive, archive.read() as conn:
-        items = list_findings(
-            conn, check, severity, verdict, camera, collection, everything, limit
-        )
+        items = list_findings(conn, check, severity, verdict, camera, collection, everything, limit)
     if json_:
         print_json(items)
         return
