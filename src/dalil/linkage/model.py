@@ -260,3 +260,25 @@ def explain(row: pd.Series, prediction: Prediction) -> dict[str, dict[str, str]]
             "weight": f"{weight:+.2f}",
         }
     return out
+
+
+def explain_all(pairs: pd.DataFrame, prediction: Prediction) -> list[dict[str, dict[str, str]]]:
+    """``explain`` for every scored pair, computed column by column."""
+    columns: list[tuple[str, list[str], list[str]]] = []
+    for name in prediction.comparisons:
+        labels = prediction.levels.get(name, {})
+        gamma = pairs.get(f"gamma_{name}")
+        if gamma is None:
+            continue
+        weight = pairs.get(f"mw_{name}", pd.Series(0.0, index=pairs.index)).fillna(0.0)
+        tf = pairs.get(f"mw_tf_adj_{name}")
+        if tf is not None:
+            weight = weight + tf.fillna(0.0)
+        level = [
+            "not compared" if pd.isna(g) else labels.get(int(g), str(g)) for g in gamma.tolist()
+        ]
+        columns.append((name, level, [f"{w:+.2f}" for w in weight.tolist()]))
+    return [
+        {name: {"level": level[i], "weight": weight[i]} for name, level, weight in columns}
+        for i in range(len(pairs))
+    ]

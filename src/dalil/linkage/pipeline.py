@@ -19,6 +19,7 @@ from dalil.errors import InputError
 from dalil.linkage import clusters, features, fields, listfile, model, store
 from dalil.linkage.tables import link_clusters, link_pairs, list_records, victim_lists
 from dalil.progress import SILENT, Reporter
+from dalil.vault import checkpoints
 from dalil.vault.archive import Archive
 
 # Pairs the model is least sure about are shown to reviewers: probability within this
@@ -53,6 +54,7 @@ def import_file(
     skipped = len({e.row for e in result.errors})
     with archive.write() as conn:
         imported = store.import_list(conn, name, source, mapping, result.records, skipped)
+        checkpoints.sign_head(conn, archive.signer())
     return imported, result.errors
 
 
@@ -106,20 +108,29 @@ def link(
         )
     )
     result = clusters.cluster([r[0] for r in records], links, settings.threshold, must, cannot)
+    explanations = model.explain_all(pairs, prediction)
     rows = [
         {
-            "record_a": int(min(row.unique_id_l, row.unique_id_r)),
-            "record_b": int(max(row.unique_id_l, row.unique_id_r)),
-            "match_weight": float(row.match_weight),
-            "match_probability": float(row.match_probability),
-            "explanation": json.dumps(model.explain(row, prediction), ensure_ascii=False),
+            "record_a": min(int(a), int(b)),
+            "record_b": max(int(a), int(b)),
+            "match_weight": float(w),
+            "match_probability": float(p),
+            "explanation": json.dumps(why, ensure_ascii=False),
         }
-        for _, row in pairs.iterrows()
+        for a, b, w, p, why in zip(
+            pairs["unique_id_l"],
+            pairs["unique_id_r"],
+            pairs["match_weight"],
+            pairs["match_probability"],
+            explanations,
+            strict=True,
+        )
     ]
     candidate = sum(b.pairs for b in prediction.blocks)
     logged = _settings_record(settings)
     with archive.write() as conn:
         run_id = store.save_run(conn, logged, rows, result.cluster_of, candidate)
+        checkpoints.sign_head(conn, archive.signer())
     return LinkSummary(
         run_id,
         len(records),
