@@ -53,14 +53,12 @@ def run(
     """Rank PM cases for a report (or all): explained scores, exclusions listed apart."""
     from dalil.errors import InputError
     from dalil.identification import matching, reports, scoring
-    from dalil.identification.faces.search import CaseFaces
 
     if (code is None) == (not all_):
         raise InputError("name one report code, or give --all")
     results: list[dict[str, Any]] = []
     with open_archive(archive_dir) as archive:
-        cases = _load_cases(archive, cases_file)
-        index = CaseFaces(cases)
+        gallery = matching.Gallery(_load_cases(archive, cases_file))
         if all_:
             with archive.read() as conn:
                 codes = [
@@ -71,7 +69,7 @@ def run(
         else:
             codes = [str(code)]
         for report in codes:
-            ranking = matching.match(archive, report, cases, index)
+            ranking = matching.match(archive, report, gallery, explain=top)
             results.append(
                 {
                     "report": ranking.report,

@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from dalil.identification import decisions, reports
 from dalil.identification.calibration import DEFAULT as DEFAULT_CALIBRATION
 from dalil.identification.calibration import FaceCalibration
+from dalil.identification.case_table import CaseTable, rank_table
 from dalil.identification.comparison import DEFAULT_WEIGHTS, Weights
 from dalil.identification.consent import Purpose, require
 from dalil.identification.faces.search import CaseFaces
 from dalil.identification.records import AMQuery, FaceSet, PMCase
-from dalil.identification.scoring import Ranking, rank
+from dalil.identification.scoring import Ranking
 from dalil.vault.archive import Archive
 
 
@@ -39,18 +40,26 @@ def query_for(archive: Archive, code: str) -> AMQuery:
     return AMQuery(report.code, report.person, faces)
 
 
+class Gallery:
+    """The PM cases prepared once for many queries: face index and columns."""
+
+    def __init__(self, cases: Sequence[PMCase]) -> None:
+        self.cases = list(cases)
+        self.faces = CaseFaces(self.cases)
+        self.table = CaseTable(self.cases)
+
+
 def match(
     archive: Archive,
     code: str,
-    cases: Sequence[PMCase],
-    case_faces: CaseFaces | None = None,
+    gallery: Gallery,
     weights: Weights = DEFAULT_WEIGHTS,
     calibration: FaceCalibration = DEFAULT_CALIBRATION,
+    explain: int = 50,
 ) -> Ranking:
-    """Rank ``cases`` for report ``code`` with the reviewers' exclusion overrides applied."""
+    """Rank the gallery for report ``code``, reviewers' exclusion overrides applied."""
     query = query_for(archive, code)
-    case_faces = case_faces or CaseFaces(cases)
     with archive.read() as conn:
         overrides = decisions.overrides_for(conn, query.report)
-    evidence = case_faces.evidence(query.faces)
-    return rank(query, cases, evidence, weights, calibration, overrides)
+    evidence = gallery.faces.evidence(query.faces)
+    return rank_table(query, gallery.table, evidence, weights, calibration, overrides, explain)

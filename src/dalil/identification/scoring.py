@@ -28,8 +28,13 @@ from dalil.identification.comparison import (
 from dalil.identification.records import AMQuery, PMCase
 
 # Totals are compared at this precision: far below any weight's meaning, far above the
-# rounding noise of adding a dozen floats in another order.
-TOTAL_DIGITS = 6
+# rounding noise of adding a dozen floats in another order. Rounding is floor(x*Q+0.5)/Q,
+# plain IEEE arithmetic, so numpy (case_table) gets bit-identical totals.
+TOTAL_QUANTUM = 1e6
+
+
+def quantize(total: float) -> float:
+    return math.floor(total * TOTAL_QUANTUM + 0.5) / TOTAL_QUANTUM
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,14 @@ class Candidate:
 @dataclass(frozen=True)
 class Ranking:
     report: str
-    candidates: tuple[Candidate, ...]  # not excluded, best first
+    candidates: tuple[Candidate, ...]  # not excluded, best first (the top, if cut)
     excluded: tuple[Candidate, ...] = field(default=())  # by case id
+    shortlist: int | None = None  # candidates left after exclusions, when cut
+
+    @property
+    def remaining(self) -> int:
+        """How many cases are left after hard exclusions."""
+        return len(self.candidates) if self.shortlist is None else self.shortlist
 
     def rank_of(self, case_id: str) -> int | None:
         for i, candidate in enumerate(self.candidates, start=1):
@@ -111,7 +122,7 @@ def score(
         sorted({lv.exclusion for lv in levels if lv.exclusion and lv.exclusion not in overridden})
     )
     used = tuple(o for o in overrides if any(lv.exclusion == o.rule for lv in levels))
-    total = round(sum(lv.weight for lv in levels), TOTAL_DIGITS)
+    total = quantize(sum(lv.weight for lv in levels))
     return Candidate(case.case_id, total, tuple(levels), excluded, used)
 
 

@@ -59,9 +59,17 @@ class ExactIndex:
 
 
 class FaissIndex:
-    def __init__(self, vectors: Matrix, use_gpu: bool | None = None) -> None:
+    """FAISS's exact flat index; one OpenMP thread per query by default.
+
+    A single query is a small product: with several threads on a busy 2-core machine
+    they wait on each other, and one query took 55 ms at 100k faces instead of 11 ms
+    (bench/identification.py). Queries in parallel, one thread each, scale better.
+    """
+
+    def __init__(self, vectors: Matrix, use_gpu: bool | None = None, threads: int = 1) -> None:
         import faiss
 
+        faiss.omp_set_num_threads(threads)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         index: Any = faiss.IndexFlatL2(vectors.shape[1])
         self.backend = "faiss-cpu"

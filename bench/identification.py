@@ -1,0 +1,709 @@
+"""Benchmark: identification of missing persons' reports against post-mortem cases.
+
+Ground truth from real faces of living volunteers (no images of the dead): a face set
+with one folder per person (default: the ORL faces in ../shared/data/faces/orl, read in
+place). For each person the first image is the family's portrait (AM side); the others
+are degraded into post-mortem stand-ins (rotation, blur, low contrast, a card over part
+of the face, an emaciation-like warp) and grouped into a PM case of ~4 photos. AM
+reports and PM cases get Caesar-like attributes (sex, ages, arrest and death dates,
+branch numbers, governorate, marks) drawn from one truth per person, each side observed
+with its own noise (families' memory, reviewers' estimates).
+
+Distractors: 40 people is a tiny gallery, so every person's degraded photos also make
+``--distractors`` further cases, each with the attributes of another, invented person.
+When a report is matched, the distractors made from its own person's photos are left
+out (one person has one body), so every other case in its gallery is a wrong answer.
+
+Compared side by side, one run:
+  face-only      calibrated face weight only (dalil pipeline: rotations, equalisation)
+  face-only/tpl  the same, photos combined by a quality-weighted template, not best pair
+  face-only/plain  the peer: dlib as commonly used (upright HOG at its default threshold,
+                 whole crop when nothing is found); no rotation search, no equalisation
+  attributes     the Splink-style comparison levels only
+  combined       face + attributes (dalil's ranking)
+
+The face calibration and the u probabilities are fitted without peeking: calibration is
+two-fold by person (fitted on half of the people, applied to the other half), u comes
+from random report x case pairs (no labels), as in Splink.
+
+Then: query latency at 10k and 100k indexed faces (synthetic vectors), numpy and FAISS;
+embedding throughput. Embeddings are cached in bench/.cache (delete it to re-embed).
+
+    .venv/bin/python bench/identification.py
+    .venv/bin/python bench/identification.py --faces DIR --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+# One BLAS thread per query: on a shared 2-core server, OpenBLAS's threads contend with
+# each other on a single query's small product and make it several times slower.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np
+from PIL import Image, ImageEnhance, ImageFilter
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from dalil.identification import calibration as cal  # noqa: E402
+from dalil.identification import scoring  # noqa: E402
+from dalil.identification.am_report import Mark, MissingPerson, Name  # noqa: E402
+from dalil.identification.case_table import CaseTable, rank_table  # noqa: E402
+from dalil.identification.dates import PartialDate  # noqa: E402
+from dalil.identification.faces import embedding, pooling  # noqa: E402
+from dalil.identification.faces.detection import DetectSettings  # noqa: E402
+from dalil.identification.faces.search import CaseFaces  # noqa: E402
+from dalil.identification.records import AMQuery, FaceSet, PMCase  # noqa: E402
+
+DEFAULT_FACES = ROOT.parent / "shared" / "data" / "faces" / "orl"
+CACHE = ROOT / "bench" / ".cache"
+CACHE_VERSION = "identification-1"
+FULL_RANKINGS = 50  # full rankings (face search + every case scored, top 10 explained)
+MODES = ("face-only", "face-only/tpl", "face-only/plain", "attributes", "combined")
+PLAIN = DetectSettings(angles=(0,), threshold=0.0, floor=0.0, assume_crop=True, equalize=False)
+OURS = DetectSettings(assume_crop=True)
+
+# ------------------------------------------------------------------ degradation
+
+
+@dataclass(frozen=True)
+class Degradation:
+    warp: float
+    blur: float
+    contrast: float
+    brightness: float
+    occlusion: tuple[float, float, float, float] | None  # top, left, height, width (fractions)
+    shade: int
+    angle: float
+
+    def key(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True, default=str)
+
+
+def draw_degradation(rng: random.Random) -> Degradation:
+    turn = rng.choices([0, 90, 270, 180], [0.6, 0.16, 0.16, 0.08])[0]
+    occlusion = None
+    if rng.random() < 0.5:
+        height, width = rng.uniform(0.15, 0.3), rng.uniform(0.3, 0.6)
+        occlusion = (rng.uniform(0.55, 1 - height), rng.uniform(0, 1 - width), height, width)
+    return Degradation(
+        warp=rng.uniform(0.05, 0.2),
+        blur=rng.uniform(0.2, 1.0),
+        contrast=rng.uniform(0.35, 0.8),
+        brightness=rng.uniform(0.7, 1.2),
+        occlusion=occlusion,
+        shade=rng.randint(180, 250),
+        angle=rng.uniform(-25, 25) + turn,
+    )
+
+
+def emaciate(grey: np.ndarray, strength: float) -> np.ndarray:
+    """Narrow the lower face (hollow cheeks), leaving the eyes' line in place."""
+    import cv2
+
+    height, width = grey.shape
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    centre = width / 2
+    lower = np.clip((ys - height * 0.35) / (height * 0.4), 0, 1)
+    spread = (xs - centre) / centre
+    map_x = centre + (xs - centre) * (1 + strength * lower * (1 - 0.5 * spread**2))
+    return cv2.remap(grey, map_x, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def degrade(image: Image.Image, d: Degradation) -> Image.Image:
+    grey = np.asarray(image.convert("L"))
+    out = Image.fromarray(emaciate(grey, d.warp))
+    out = out.filter(ImageFilter.GaussianBlur(d.blur))
+    out = ImageEnhance.Contrast(out).enhance(d.contrast)
+    out = ImageEnhance.Brightness(out).enhance(d.brightness)
+    a = np.array(out)
+    if d.occlusion:
+        h, w = a.shape
+        top, left, oh, ow = d.occlusion
+        a[int(top * h) : int((top + oh) * h), int(left * w) : int((left + ow) * w)] = d.shade
+    background = int(np.median(a[:4]))
+    return Image.fromarray(a).rotate(
+        d.angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=background
+    )
+
+
+# ------------------------------------------------------------------ faces and embeddings
+
+
+def load_people(folder: Path) -> list[tuple[str, list[Path]]]:
+    def natural(path: Path) -> tuple[int, str]:
+        digits = "".join(c for c in path.stem if c.isdigit())
+        return (int(digits) if digits else 0, path.name)
+
+    people = []
+    for person in sorted(p for p in folder.iterdir() if p.is_dir()):
+        images = sorted(
+            (p for p in person.iterdir() if p.suffix.lower() in {".pgm", ".jpg", ".jpeg", ".png"}),
+            key=natural,
+        )
+        if len(images) >= 2:
+            people.append((person.name, images))
+    people.sort(key=lambda p: natural(Path(p[0])))
+    return people
+
+
+@dataclass
+class Embedded:
+    vector: np.ndarray
+    quality: float
+    source: str
+    angle: int
+
+
+class Embedder:
+    """Embeds images once; results cached on disk by image bytes, degradation, settings."""
+
+    def __init__(self, name: str) -> None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        self.path = CACHE / f"{name}.json"
+        self.cache: dict[str, Any] = json.loads(self.path.read_text()) if self.path.exists() else {}
+        self.computed = 0
+        self.seconds = 0.0
+
+    def embed(self, path: Path, d: Degradation | None, settings: DetectSettings) -> Embedded:
+        key = hashlib.sha256(
+            path.read_bytes() + (d.key() if d else "").encode() + repr(settings).encode()
+            + CACHE_VERSION.encode()
+        ).hexdigest()  # fmt: skip
+        if key not in self.cache:
+            image = Image.open(path)
+            if d is not None:
+                image = degrade(image, d)
+            start = time.perf_counter()
+            face = embedding.embed_image(image, settings)
+            self.seconds += time.perf_counter() - start
+            self.computed += 1
+            assert face is not None  # assume_crop: always a face
+            self.cache[key] = {
+                "v": face.vector.tolist(),
+                "q": face.quality,
+                "s": face.detection.source,
+                "a": face.detection.angle,
+            }
+        hit = self.cache[key]
+        return Embedded(np.asarray(hit["v"], np.float32), hit["q"], hit["s"], hit["a"])
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.cache))
+
+
+# ------------------------------------------------------------------ Caesar-like attributes
+
+BRANCHES = {"215": 0.35, "227": 0.2, "235": 0.15, "248": 0.1, "251": 0.1, "216": 0.05, "291": 0.05}
+GOVERNORATES = {
+    "damascus": 0.35, "rif_dimashq": 0.3, "homs": 0.1, "daraa": 0.1, "hama": 0.05,
+    "aleppo": 0.05, "idlib": 0.05,
+}  # fmt: skip
+MARK_KINDS = ["scar", "tattoo", "birthmark", "missing_tooth"]
+REGIONS = ["face", "neck", "chest", "left_arm", "right_arm", "left_hand", "right_hand", "back"]
+FIRST_ARREST, LAST_ARREST = date(2011, 3, 15), date(2013, 6, 30)
+LAST_PHOTO = date(2013, 8, 31)
+
+
+def pick(rng: random.Random, shares: dict[str, float]) -> str:
+    return rng.choices(list(shares), list(shares.values()))[0]
+
+
+@dataclass(frozen=True)
+class Truth:
+    sex: str
+    birth: date
+    arrest: date
+    death: date
+    branch: str
+    governorate: str
+    marks: tuple[Mark, ...]
+    seen: date | None  # last seen alive by a co-detainee
+
+
+def draw_truth(rng: random.Random) -> Truth:
+    arrest = FIRST_ARREST + timedelta(rng.randrange((LAST_ARREST - FIRST_ARREST).days))
+    while True:
+        death = arrest + timedelta(int(rng.lognormvariate(4.5, 0.9)))
+        if death <= LAST_PHOTO:
+            break
+    age = 18 + int(rng.gammavariate(2.0, 7.0))
+    birth = arrest - timedelta(days=int(age * 365.25) + rng.randrange(365))
+    marks = tuple(
+        Mark(rng.choice(MARK_KINDS), rng.choice(REGIONS))
+        for _ in range(rng.choices([0, 1, 2], [0.6, 0.3, 0.1])[0])
+    )
+    seen = arrest + (death - arrest) * rng.random() if rng.random() < 0.25 else None
+    return Truth(
+        "male" if rng.random() < 0.93 else "female",
+        birth,
+        arrest,
+        death,
+        pick(rng, BRANCHES),
+        pick(rng, GOVERNORATES),
+        marks,
+        seen,
+    )
+
+
+def _partial(rng: random.Random, day: date, shares: tuple[float, float, float, float]) -> Any:
+    precision = rng.choices(["day", "month", "year", None], shares)[0]
+    if precision is None:
+        return None
+    if precision == "day":
+        return PartialDate.of(day)
+    if precision == "month":
+        return PartialDate(day.year, day.month)
+    return PartialDate(day.year)
+
+
+def am_view(rng: random.Random, t: Truth) -> MissingPerson:
+    """What a family reports: mostly right, often vague, sometimes wrong."""
+    arrest_day = t.arrest
+    if rng.random() < 0.1:
+        arrest_day += timedelta(days=rng.choice([-1, 1]) * rng.randint(1, 20))
+    branch = None
+    if rng.random() < 0.5:  # families often do not know which branch took him
+        branch = t.branch if rng.random() < 0.7 else pick(rng, BRANCHES)
+    birth = _partial(rng, t.birth, (0.5, 0.0, 0.3, 0.2))
+    age = None
+    if birth is None and rng.random() < 0.6:
+        age = max(0, (t.arrest - t.birth).days // 365 + rng.randint(-2, 2))
+    marks = tuple(
+        Mark(m.kind, m.region if rng.random() < 0.85 else rng.choice(REGIONS))
+        for m in t.marks
+        if rng.random() < 0.8
+    )
+    seen = PartialDate.of(t.seen + timedelta(days=rng.randint(-10, 10))) if t.seen else None
+    return MissingPerson(
+        name_latin=Name(given="(synthetic)"),
+        sex=t.sex if rng.random() < 0.98 else "unknown",
+        birth_date=birth,
+        age_years=age,
+        arrest_date=_partial(rng, arrest_day, (0.5, 0.35, 0.05, 0.1)),
+        arrest_governorate=t.governorate if rng.random() < 0.9 else None,
+        arresting_branch=branch,
+        last_seen_date=seen,
+        marks=marks,
+    )
+
+
+def pm_view(rng: random.Random, t: Truth, case_id: str, faces: FaceSet) -> PMCase:
+    """What the catalogue records of a body: numbers on the card, reviewers' estimates."""
+    sex: str | None = t.sex
+    roll = rng.random()
+    if roll < 0.025:
+        sex = None
+    elif roll < 0.03:
+        sex = "female" if t.sex == "male" else "male"
+    age_at_death = (t.death - t.birth).days / 365.25
+    centre = age_at_death + rng.gauss(0, 5)
+    age = (max(15, int(centre - 5)), int(centre + 5)) if rng.random() < 0.85 else (None, None)
+    branch = None
+    if rng.random() < 0.9:
+        branch = t.branch if rng.random() < 0.97 else pick(rng, BRANCHES)
+    visible = [m for m in t.marks if rng.random() < 0.5]
+    if rng.random() < 0.3:  # injuries recorded as scars
+        visible.append(Mark("scar", rng.choice(REGIONS)))
+    photo_day = t.death + timedelta(days=rng.randint(0, 3))
+    return PMCase(
+        case_id,
+        detainee_number=str(rng.randint(1, 9999)),
+        branch=branch,
+        report_number=str(rng.randint(1, 7000)),
+        death_date=PartialDate.of(t.death) if rng.random() < 0.6 else None,
+        photo_dates=(photo_day,),
+        sex=sex,
+        age_min=age[0],
+        age_max=age[1],
+        marks=tuple(visible),
+        place=(t.governorate if rng.random() < 0.9 else pick(rng, GOVERNORATES))
+        if rng.random() < 0.3
+        else None,
+        faces=faces,
+    )
+
+
+# ------------------------------------------------------------------ the gallery
+
+
+@dataclass
+class Gallery:
+    queries: list[AMQuery]
+    cases: list[PMCase]
+    truth_case: dict[str, str]  # report -> its true case id
+    owner: dict[str, int]  # case id -> whose photos it shows
+    person_of: dict[str, int]  # report -> person index
+    plain_faces: dict[str, FaceSet]  # case id -> faces by the peer pipeline
+    plain_portraits: dict[str, FaceSet]
+    detection_sources: dict[str, int]
+    portrait_sources: dict[str, int]
+    genuine_quality: list[tuple[float, float]]  # (quality, distance to own portrait)
+
+
+def build(args: argparse.Namespace, embedder: Embedder, peer: Embedder) -> Gallery:
+    rng = random.Random(args.seed)
+    people = load_people(args.faces)[: args.people or None]
+    if len(people) < 3:
+        raise SystemExit(f"{args.faces}: need at least 3 people (folders with ≥ 2 images)")
+    pools: list[list[tuple[Path, Degradation]]] = []
+    portraits: list[FaceSet] = []
+    plain_portraits: list[FaceSet] = []
+    portrait_sources: dict[str, int] = {}
+    total = sum(len(images) for _, images in people)
+    done = 0
+    for _name, images in people:
+        shots = images[: args.portraits]
+        found = [embedder.embed(p, None, OURS) for p in shots]
+        for e in found:
+            portrait_sources[e.source] = portrait_sources.get(e.source, 0) + 1
+        portraits.append(FaceSet.of([e.vector for e in found], [e.quality for e in found]))
+        plain = [peer.embed(p, None, PLAIN) for p in shots]
+        plain_portraits.append(FaceSet.of([e.vector for e in plain], [e.quality for e in plain]))
+        rest = images[args.portraits :] or images[-1:]
+        pools.append([(p, draw_degradation(rng)) for p in rest for _ in range(args.variants)])
+        done += len(images)
+        print(f"\r  embedding portraits {done}/{total}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    embedded: dict[tuple[int, int], Embedded] = {}
+    plain_embedded: dict[tuple[int, int], Embedded] = {}
+    count = sum(len(p) for p in pools)
+    n = 0
+    for person, pool in enumerate(pools):
+        for i, (path, d) in enumerate(pool):
+            embedded[(person, i)] = embedder.embed(path, d, OURS)
+            if not args.no_peer:
+                plain_embedded[(person, i)] = peer.embed(path, d, PLAIN)
+            n += 1
+            if n % 20 == 0 or n == count:
+                print(f"\r  embedding post-mortem stand-ins {n}/{count}", end="", file=sys.stderr)
+                embedder.save()
+                peer.save()
+    print(file=sys.stderr)
+
+    queries, cases, truth_case, owner, person_of = [], [], {}, {}, {}
+    plain_faces: dict[str, FaceSet] = {}
+    sources: dict[str, int] = {}
+    genuine_quality = []
+    for person, pool in enumerate(pools):
+        for e in (embedded[(person, i)] for i in range(len(pool))):
+            sources[e.source] = sources.get(e.source, 0) + 1
+        for k in range(1 + args.distractors):
+            picks = rng.sample(range(len(pool)), min(args.photos, len(pool)))
+            chosen = [embedded[(person, i)] for i in picks]
+            faces = FaceSet.of([e.vector for e in chosen], [e.quality for e in chosen])
+            truth = draw_truth(rng)
+            case_id = f"PM-{person:03d}-{k:02d}"
+            case = pm_view(rng, truth, case_id, faces)
+            cases.append(case)
+            owner[case_id] = person
+            if not args.no_peer:
+                plain = [plain_embedded[(person, i)] for i in picks]
+                plain_faces[case_id] = FaceSet.of([e.vector for e in plain])
+            if k == 0:  # the true body of this person: the report describes the same truth
+                code = f"AM-{person:03d}"
+                queries.append(AMQuery(code, am_view(rng, truth), portraits[person]))
+                truth_case[code] = case_id
+                person_of[code] = person
+                assert portraits[person].vectors is not None
+                for e in chosen:
+                    d = pooling.best_pair(portraits[person].vectors, e.vector[None, :])
+                    genuine_quality.append((e.quality, d))
+    return Gallery(
+        queries,
+        cases,
+        truth_case,
+        owner,
+        person_of,
+        plain_faces,
+        {f"AM-{i:03d}": fs for i, fs in enumerate(plain_portraits)},
+        sources,
+        portrait_sources,
+        genuine_quality,
+    )
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+def face_evidence(
+    query: AMQuery, cases: list[PMCase], how: str, plain: Gallery | None = None
+) -> dict[str, scoring.FaceEvidence]:
+    found = {}
+    for case in cases:
+        if plain is not None:
+            left, right = plain.plain_portraits[query.report], plain.plain_faces[case.case_id]
+        else:
+            left, right = query.faces, case.faces
+        assert left.vectors is not None and right.vectors is not None
+        if how == "template":
+            d = pooling.template_distance(
+                left.vectors, left.qualities, right.vectors, right.qualities
+            )
+        else:
+            d = pooling.best_pair(left.vectors, right.vectors)
+        found[case.case_id] = scoring.FaceEvidence(d, len(left) * len(right))
+    return found
+
+
+def gallery_for(g: Gallery, query: AMQuery) -> list[PMCase]:
+    """Every case but the distractors made from the report's own person's photos."""
+    me = g.person_of[query.report]
+    return [
+        c for c in g.cases if g.owner[c.case_id] != me or c.case_id == g.truth_case[query.report]
+    ]
+
+
+def fit_calibrations(
+    g: Gallery, evidence: dict[str, dict[str, scoring.FaceEvidence]]
+) -> dict[int, cal.FaceCalibration]:
+    """Two folds by person: each half's calibration is fitted on the other half."""
+    folds: dict[int, cal.FaceCalibration] = {}
+    for fold in (0, 1):
+        genuine, impostor = [], []
+        for q in g.queries:
+            if g.person_of[q.report] % 2 == fold:
+                continue
+            for case_id, e in evidence[q.report].items():
+                (genuine if case_id == g.truth_case[q.report] else impostor).append(e.distance)
+        folds[fold] = cal.fit(genuine, impostor, f"bench fold {1 - fold}")
+    return folds
+
+
+def evaluate(g: Gallery, args: argparse.Namespace) -> dict[str, Any]:
+    galleries = {q.report: gallery_for(g, q) for q in g.queries}
+    evidence = {how: {q.report: face_evidence(q, galleries[q.report], how) for q in g.queries}
+                for how in ("best", "template")}  # fmt: skip
+    calibrations = {how: fit_calibrations(g, evidence[how]) for how in evidence}
+    if not args.no_peer:
+        evidence["plain"] = {
+            q.report: face_evidence(q, galleries[q.report], "best", g) for q in g.queries
+        }
+        calibrations["plain"] = fit_calibrations(g, evidence["plain"])
+    weights = scoring.estimate_u(g.queries, g.cases, pairs=50_000, seed=args.seed)
+    plan = {
+        "face-only": ("best", True, False),
+        "face-only/tpl": ("template", True, False),
+        "face-only/plain": ("plain", True, False),
+        "attributes": ("best", False, True),
+        "combined": ("best", True, True),
+    }
+    results: dict[str, Any] = {}
+    for mode, (how, use_face, use_attributes) in plan.items():
+        if how not in evidence:
+            continue
+        ranks, shortlists, wrongly_excluded = [], [], 0
+        for q in g.queries:
+            calibration = calibrations[how][g.person_of[q.report] % 2]
+            ranking = scoring.rank(
+                q, galleries[q.report], evidence[how][q.report], weights, calibration,
+                use_face=use_face, use_attributes=use_attributes,
+            )  # fmt: skip
+            rank = ranking.rank_of(g.truth_case[q.report])
+            if rank is None:
+                wrongly_excluded += 1
+            ranks.append(rank if rank is not None else len(galleries[q.report]) + 1)
+            shortlists.append(len(ranking.candidates))
+        results[mode] = {
+            "recall@1": sum(r <= 1 for r in ranks) / len(ranks),
+            "recall@10": sum(r <= 10 for r in ranks) / len(ranks),
+            "recall@50": sum(r <= 50 for r in ranks) / len(ranks),
+            "median_rank": statistics.median(ranks),
+            "median_shortlist": statistics.median(shortlists),
+            "true_case_excluded": wrongly_excluded,
+        }
+    everyone = cal.fit(
+        [e.distance for q in g.queries for c, e in evidence["best"][q.report].items()
+         if c == g.truth_case[q.report]],
+        [e.distance for q in g.queries for c, e in evidence["best"][q.report].items()
+         if c != g.truth_case[q.report]],
+        "all people",
+    )  # fmt: skip
+    return {
+        "modes": results,
+        "calibration_all_people": {
+            "intercept": round(everyone.intercept, 2),
+            "slope": round(everyone.slope, 2),
+            "even_odds_distance": round(everyone.even_odds_distance(), 3),
+        },
+        "gallery_per_report": statistics.median(len(v) for v in galleries.values()),
+        "calibration": {
+            f"fold {fold}": {
+                "bits_at_0.4": round(c.bits(0.4), 2),
+                "bits_at_0.6": round(c.bits(0.6), 2),
+                "even_odds_distance": round(c.even_odds_distance(), 3),
+            }
+            for fold, c in calibrations["best"].items()
+        },
+    }
+
+
+def quality_correlation(pairs: list[tuple[float, float]]) -> float:
+    """Spearman correlation of face quality with the distance to the person's portrait."""
+
+    def ranks(values: list[float]) -> list[float]:
+        order = sorted(range(len(values)), key=values.__getitem__)
+        out = [0.0] * len(values)
+        for r, i in enumerate(order):
+            out[i] = float(r)
+        return out
+
+    q, d = ranks([p[0] for p in pairs]), ranks([p[1] for p in pairs])
+    return float(np.corrcoef(q, d)[0, 1])
+
+
+# ------------------------------------------------------------------ scale
+
+
+def latency(sizes: list[int], queries: int, seed: int) -> dict[str, Any]:
+    """Face search per report at scale, and the full ranking (face + every attribute)."""
+    rng = np.random.default_rng(seed)
+    attributes = random.Random(seed)
+    results: dict[str, Any] = {}
+    per_case = 4
+    for size in sizes:
+        vectors = rng.normal(size=(size, 128)).astype(np.float32)
+        vectors *= 0.045 / vectors.std()  # the spread of real dlib embeddings
+        cases = []
+        for i in range(size // per_case):
+            faces = FaceSet(vectors[i * per_case : (i + 1) * per_case], (1.0,) * per_case)
+            cases.append(pm_view(attributes, draw_truth(attributes), f"S{i:06d}", faces))
+        noise = rng.normal(0, 0.02, (queries, 128)).astype(np.float32)
+        probes = vectors[rng.integers(0, size, queries)] + noise
+        for backend in ("numpy", "faiss"):
+            start = time.perf_counter()
+            index = CaseFaces(cases, backend)
+            table = CaseTable(cases)
+            built = time.perf_counter() - start
+            search, full = [], []
+            for n, probe in enumerate(probes):
+                query = AMQuery("AM-X", am_view(attributes, draw_truth(attributes)))
+                start = time.perf_counter()
+                evidence = index.evidence(FaceSet.of(probe[None, :]))
+                search.append((time.perf_counter() - start) * 1000)
+                if n < FULL_RANKINGS:
+                    rank_table(query, table, evidence, explain=10)
+                    full.append((time.perf_counter() - start) * 1000)
+            results[f"{size // 1000}k/{index.backend}"] = {
+                "faces": size,
+                "build_s": round(built, 2),
+                "p50_ms": round(float(np.percentile(search, 50)), 1),
+                "p95_ms": round(float(np.percentile(search, 95)), 1),
+                "full_ranking_p50_ms": round(float(np.percentile(full, 50)), 1),
+                "full_ranking_p95_ms": round(float(np.percentile(full, 95)), 1),
+            }
+    return results
+
+
+# ------------------------------------------------------------------ main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--faces", type=Path, default=DEFAULT_FACES, help="one folder per person")
+    parser.add_argument(
+        "--json", nargs="?", const="-", default=None, help="write JSON (to a file, or - for stdout)"
+    )
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--portraits", type=int, default=1, help="portraits per report")
+    parser.add_argument("--photos", type=int, default=4, help="photos per PM case")
+    parser.add_argument("--variants", type=int, default=2, help="degraded versions of each image")
+    parser.add_argument("--distractors", type=int, default=10, help="distractor cases per person")
+    parser.add_argument("--scale", default="10000,100000", help="indexed faces for latency")
+    parser.add_argument("--latency-queries", type=int, default=200)
+    parser.add_argument("--people", type=int, default=0, help="only the first N people (0: all)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the plain dlib peer")
+    args = parser.parse_args()  # fmt: skip
+
+    embedder, peer = Embedder("identification-ours"), Embedder("identification-plain")
+    started = time.perf_counter()
+    g = build(args, embedder, peer)
+    embedder.save()
+    peer.save()
+    figures = evaluate(g, args)
+    figures["latency"] = latency(
+        [int(s) for s in args.scale.split(",") if s], args.latency_queries, args.seed
+    )
+    figures["throughput"] = {
+        "faces_per_s": round(embedder.computed / embedder.seconds, 2) if embedder.seconds else None,
+        "faces_embedded_now": embedder.computed,
+        "note": "detection over up to 12 rotations + alignment + ResNet, one process",
+        "peer_faces_per_s": round(peer.computed / peer.seconds, 2) if peer.seconds else None,
+    }
+    figures["data"] = {
+        "faces": str(args.faces),
+        "people": len(g.queries),
+        "cases": len(g.cases),
+        "photos_per_case": args.photos,
+        "distractors_per_person": args.distractors,
+        "pm_detection_sources": g.detection_sources,
+        "portrait_detection_sources": g.portrait_sources,
+        "quality_vs_genuine_distance_spearman": round(quality_correlation(g.genuine_quality), 3),
+        "gpu": detection_gpu(),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    print_table(figures, sys.stderr if args.json == "-" else sys.stdout)
+    if args.json:
+        text = json.dumps(figures, indent=2)
+        if args.json == "-":
+            print(text)
+        else:
+            Path(args.json).write_text(text + "\n")
+
+
+def detection_gpu() -> str:
+    from dalil.identification.faces import index, models
+
+    return f"dlib cuda: {models.dlib_uses_gpu()}, faiss gpus: {index.faiss_gpus()}"
+
+
+def print_table(f: dict[str, Any], out: Any) -> None:
+    d = f["data"]
+    say = lambda *parts: print(*parts, file=out)  # noqa: E731
+    say(
+        f"\nfaces {d['faces']}: {d['people']} reports, {d['cases']} PM cases "
+        f"({d['photos_per_case']} photos each; {d['distractors_per_person']} distractor cases "
+        f"per person); median gallery per report {f['gallery_per_report']}"
+    )
+    say(f"{'mode':18}{'R@1':>7}{'R@10':>7}{'R@50':>7}{'med.rank':>10}{'shortlist':>11}"
+        f"{'true excl.':>12}")  # fmt: skip
+    for mode, r in f["modes"].items():
+        excluded = r["true_case_excluded"]
+        say(f"{mode:18}{r['recall@1']:7.3f}{r['recall@10']:7.3f}{r['recall@50']:7.3f}"
+            f"{r['median_rank']:10}{r['median_shortlist']:11}{excluded:12}")  # fmt: skip
+    say("\nface calibration (two folds):", json.dumps(f["calibration"]))
+    say("face calibration (all people; the default in calibration.py):",
+        json.dumps(f["calibration_all_people"]))  # fmt: skip
+    say("PM detections by source:", d["pm_detection_sources"],
+        "portraits:", d["portrait_detection_sources"])  # fmt: skip
+    say(
+        "quality vs distance to own portrait (Spearman):", d["quality_vs_genuine_distance_spearman"]
+    )
+    say(f"\n{'query latency':18}{'faces':>9}{'build s':>9}{'search p50':>12}{'p95 ms':>8}"
+        f"{'full ranking p50':>18}{'p95 ms':>8}")  # fmt: skip
+    for name, r in f["latency"].items():
+        say(f"{name:18}{r['faces']:9}{r['build_s']:9}{r['p50_ms']:12}{r['p95_ms']:8}"
+            f"{r['full_ranking_p50_ms']:18}{r['full_ranking_p95_ms']:8}")  # fmt: skip
+    t = f["throughput"]
+    say(f"\nembedding: {t['faces_per_s']} faces/s ({t['faces_embedded_now']} embedded in this "
+        f"run; {t['note']}); peer {t['peer_faces_per_s']} faces/s")  # fmt: skip
+    say(f"{d['gpu']}; total {d['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
