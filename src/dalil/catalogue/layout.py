@@ -201,7 +201,7 @@ def _candidates(lines: list[Line], vocabulary: Vocabulary) -> list[_Candidate]:
     return [
         _Candidate(
             layout, _score(layout, d, b, r, vocabulary), {"detainee": d, "branch": b, "report": r}
-        )  # fmt: skip
+        )
         for layout, d, b, r in options
     ]
 

@@ -32,7 +32,6 @@ def _json(value: Any) -> str:
     return canonical.dumps(value).decode("utf-8")
 
 
-@register(catalogue_readings, "seq", {READ})
 def reading_row(event: Event) -> dict[str, Any]:
     d = event.data
     reading = d["reading"]
@@ -51,7 +50,6 @@ def reading_row(event: Event) -> dict[str, Any]:
     return row
 
 
-@register(catalogue_groupings, "seq", {GROUPED})
 def grouping_row(event: Event) -> dict[str, Any]:
     d = event.data
     return {
@@ -64,7 +62,6 @@ def grouping_row(event: Event) -> dict[str, Any]:
     }
 
 
-@register(catalogue_cases, "seq", {CASE})
 def case_row(event: Event) -> dict[str, Any]:
     d = event.data
     row: dict[str, Any] = {
@@ -85,7 +82,6 @@ def case_row(event: Event) -> dict[str, Any]:
     return row
 
 
-@register(catalogue_entries, "seq", {ENTRY, CORRECTION})
 def entry_row(event: Event) -> dict[str, Any]:
     d = event.data
     return {
@@ -99,7 +95,6 @@ def entry_row(event: Event) -> dict[str, Any]:
     }
 
 
-@register(catalogue_confirmations, "seq", {CONFIRMED})
 def confirmation_row(event: Event) -> dict[str, Any]:
     d = event.data
     return {
@@ -109,3 +104,11 @@ def confirmation_row(event: Event) -> dict[str, Any]:
         "entries": _json(d["entries"]),
         "reviewers": _json(d["reviewers"]),
     }
+
+
+# Registered after definition, so that the functions keep their exact types for the store.
+register(catalogue_readings, "seq", {READ})(reading_row)
+register(catalogue_groupings, "seq", {GROUPED})(grouping_row)
+register(catalogue_cases, "seq", {CASE})(case_row)
+register(catalogue_entries, "seq", {ENTRY, CORRECTION})(entry_row)
+register(catalogue_confirmations, "seq", {CONFIRMED})(confirmation_row)

@@ -11,6 +11,7 @@ from dalil.cli import (
     am_cmd,
     archive_cmd,
     authenticity_cmd,
+    catalogue_cmd,
     estimate_cmd,
     ingest_cmd,
     listing_cmd,
@@ -54,6 +55,7 @@ listing_cmd.register(app)
 app.add_typer(log_cmd.app, name="log")
 app.add_typer(synth_cmd.app, name="synth")
 app.add_typer(lists_cmd.app, name="lists")
+app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(am_cmd.app, name="am")
 app.add_typer(match_cmd.app, name="match")
 estimate_cmd.register(app)
