@@ -166,6 +166,14 @@ def test_a_changed_time_is_named_on_that_photo_only(
     assert flagged(findings) == {photos[2].sha256: codes}
 
 
+def test_two_moved_photos_side_by_side_do_not_blame_their_neighbours() -> None:
+    photos = session(9)
+    for i in (3, 4):
+        photos[i] = replace(photos[i], datetime_original=f"2011:05:14 10:0{i + 1}:00")
+    findings = check_timeline(photos, TimelineParams())
+    assert flagged(findings, "out-of-order").keys() == {photos[3].sha256, photos[4].sha256}
+
+
 def test_a_folder_copied_without_its_file_times_is_not_judged_by_them() -> None:
     photos = [  # a session over an hour, copied in seconds years later
         shot(n, f"2012:05:14 10:{10 * n:02d}:00", mtime=f"2019-03-01T12:00:{n:02d}Z")

@@ -75,6 +75,59 @@ def _scaled(image: np.ndarray, factor: float) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
+def _same_shot(query: ImageRecord, originals: list[ImageRecord]) -> list[ImageRecord]:
+    """Originals a crop that kept its EXIF names itself: same camera, same capture time."""
+    if query.identity is None or query.datetime_original is None:
+        return []
+    return [
+        r
+        for r in originals
+        if r.identity == query.identity and r.datetime_original == query.datetime_original
+    ]
+
+
+def _best_crop_source(
+    query: ImageRecord,
+    picture: np.ndarray,
+    candidates: list[ImageRecord],
+    thumbnails: Callable[[str], np.ndarray | None],
+    params: DuplicateParams,
+    coarse_cache: dict[str, np.ndarray],
+) -> Link | None:
+    """The original that contains ``picture`` best: a coarse pass over every candidate
+    (at ``crop_coarse_side`` pixels), then the best few compared at thumbnail size."""
+    assert query.width is not None and query.height is not None
+    coarse: list[tuple[float, ImageRecord, np.ndarray]] = []
+    templates: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+    for original in candidates:
+        base = thumbnails(original.sha256)
+        if base is None or original.size is None:
+            continue
+        if query.width >= original.size[0] or query.height >= original.size[1]:
+            continue
+        shape = (*original.size, *base.shape)
+        if shape not in templates:
+            # The query's thumbnail at the original thumbnail's scale (crops keep scale).
+            template = _scaled(
+                picture, (base.shape[1] / original.size[0]) / (picture.shape[1] / query.width)
+            )
+            factor = params.crop_coarse_side / max(base.shape)
+            templates[shape] = (template, _scaled(template, factor))
+        template, small = templates[shape]
+        if original.sha256 not in coarse_cache:
+            coarse_cache[original.sha256] = _scaled(base, params.crop_coarse_side / max(base.shape))
+        score = _template_score(coarse_cache[original.sha256], small)
+        coarse.append((score, original, template))
+    coarse.sort(key=lambda item: (-item[0], item[1].sha256))
+    best: Link | None = None
+    for _, original, template in coarse[: params.crop_candidates]:
+        base = thumbnails(original.sha256)
+        score = _template_score(base, template) if base is not None else -1.0
+        if score >= params.crop_correlation and (best is None or score > best.score):
+            best = Link(original.sha256, query.sha256, "crop", score)
+    return best
+
+
 def crop_links(
     records: list[ImageRecord],
     consistent: frozenset[str],
@@ -82,7 +135,9 @@ def crop_links(
     linked: set[str],
     params: DuplicateParams,
 ) -> list[Link]:
-    """Crops at the camera's own scale, found inside camera originals' thumbnails."""
+    """Crops at the camera's own scale, found inside camera originals' thumbnails. A crop
+    that kept its EXIF is first looked for among the photos of the same camera and time;
+    one without is compared with every camera original (coarse first, then the best)."""
     sizes = _camera_sizes(records, consistent)
     queries = [
         r
@@ -91,33 +146,19 @@ def crop_links(
     ]
     originals = [r for r in records if r.size in sizes and r.store_thumbnail]
     links = []
+    coarse_cache: dict[str, np.ndarray] = {}
     for query in queries:
         picture = thumbnails(query.sha256)
-        if picture is None or query.width is None:
+        if picture is None or query.width is None or query.height is None:
             continue
-        coarse: list[tuple[float, ImageRecord, np.ndarray]] = []
-        for original in originals:
-            if original.size is None or query.height is None:
-                continue
-            if query.width >= original.size[0] or query.height >= original.size[1]:
-                continue
-            base = thumbnails(original.sha256)
-            if base is None:
-                continue
-            # The query's thumbnail at the original thumbnail's scale (crops keep scale).
-            template = _scaled(
-                picture, (base.shape[1] / original.size[0]) / (picture.shape[1] / query.width)
-            )
-            factor = params.crop_coarse_side / max(base.shape)
-            score = _template_score(_scaled(base, factor), _scaled(template, factor))
-            coarse.append((score, original, template))
-        coarse.sort(key=lambda item: (-item[0], item[1].sha256))
-        for _, original, template in coarse[: params.crop_candidates]:
-            base = thumbnails(original.sha256)
-            score = _template_score(base, template) if base is not None else -1.0
-            if score >= params.crop_correlation:
-                links.append(Link(original.sha256, query.sha256, "crop", score))
-                break
+        link = None
+        named = _same_shot(query, originals)
+        if named:
+            link = _best_crop_source(query, picture, named, thumbnails, params, coarse_cache)
+        if link is None:
+            link = _best_crop_source(query, picture, originals, thumbnails, params, coarse_cache)
+        if link is not None:
+            links.append(link)
     return links
 
 

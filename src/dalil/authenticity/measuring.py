@@ -29,6 +29,7 @@ from dalil.vault.archive import Archive
 
 GROUP_ITEMS = 64
 GROUP_SECONDS = 2.0
+FINGERPRINT_CHUNK = 8  # images summed by one worker task
 
 
 def _fingerprint_part(job: tuple[list[str], SensorParams]) -> tuple[Any, Any, int]:
@@ -43,16 +44,17 @@ def build_fingerprints(
     folder: Path,
     reporter: Reporter,
 ) -> dict[str, measure.Reference]:
-    """Each planned fingerprint's sums, written to ``folder``; references by camera."""
-    count = workers.worker_count(worker_count)
+    """Each planned fingerprint's sums, written to ``folder``; references by camera.
+
+    Members are summed in chunks of a fixed size, in a fixed order, so the sums are the
+    same to the last bit whatever the number of workers (re-runs stay identical)."""
     jobs: list[tuple[list[str], SensorParams]] = []
     owners: list[int] = []
     for index, plan in enumerate(plans):
         paths = [str(archive.store.path_for(sha)) for sha in plan.members]
-        for part in range(count):
-            if paths[part::count]:
-                jobs.append((paths[part::count], params))
-                owners.append(index)
+        for start in range(0, len(paths), FINGERPRINT_CHUNK):
+            jobs.append((paths[start : start + FINGERPRINT_CHUNK], params))
+            owners.append(index)
     totals: dict[int, list[Any]] = {}
     reporter.start("sensor fingerprints", len(jobs), "parts")
     crashed: tuple[Any, Any, int] = (None, None, 0)

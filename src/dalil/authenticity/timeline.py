@@ -32,6 +32,7 @@ from dalil.authenticity.inputs import ImageRecord
 from dalil.authenticity.params import TimelineParams
 
 CHECK = "timeline"
+NEIGHBOURS = 3  # photos on each side a photo's time is compared with
 _COUNTER = re.compile(r"(\d+)\D*$")
 _FOLDER_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)"
@@ -86,28 +87,48 @@ def _counter(name: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def _not_in_order(shots: list[Shot]) -> set[str]:
+def _outside_longest_run(ordered: list[Shot]) -> set[str]:
     """The fewest shots whose removal leaves times rising with file numbers (the
     complement of a longest non-decreasing subsequence)."""
-    ordered = sorted(shots, key=lambda s: (s.counter or 0, s.path))
-    times = [s.taken for s in ordered]
     tails: list[datetime] = []
     tail_index: list[int] = []
-    previous = [-1] * len(times)
-    for i, moment in enumerate(times):
-        position = bisect_right(tails, moment)
+    previous = [-1] * len(ordered)
+    for i, shot in enumerate(ordered):
+        position = bisect_right(tails, shot.taken)
         if position == len(tails):
-            tails.append(moment)
+            tails.append(shot.taken)
             tail_index.append(i)
         else:
-            tails[position], tail_index[position] = moment, i
+            tails[position], tail_index[position] = shot.taken, i
         previous[i] = tail_index[position - 1] if position else -1
     keep: set[int] = set()
     i = tail_index[-1] if tail_index else -1
     while i >= 0:
         keep.add(i)
         i = previous[i]
-    return {ordered[i].sha256 for i in range(len(ordered)) if i not in keep}
+    return {shot.sha256 for i, shot in enumerate(ordered) if i not in keep}
+
+
+def _outside_neighbours(ordered: list[Shot]) -> set[str]:
+    """Shots earlier than the (lower) median of the three numbered before them, or later
+    than the (upper) median of the three numbered after."""
+    found = set()
+    for i, shot in enumerate(ordered):
+        before = [s.taken for s in ordered[max(0, i - NEIGHBOURS) : i]]
+        after = [s.taken for s in ordered[i + 1 : i + 1 + NEIGHBOURS]]
+        if (before and shot.taken < statistics.median_low(before)) or (
+            after and shot.taken > statistics.median_high(after)
+        ):
+            found.add(shot.sha256)
+    return found
+
+
+def _not_in_order(shots: list[Shot]) -> set[str]:
+    """Shots out of order by both tests: outside a longest run of rising times (which
+    alone may blame an honest photo when two runs are equally long) and outside their
+    neighbours' times (which alone may blame the neighbour of two moved photos)."""
+    ordered = sorted(shots, key=lambda s: (s.counter or 0, s.path))
+    return _outside_longest_run(ordered) & _outside_neighbours(ordered)
 
 
 def _offsets(shots: list[Shot], tolerance: int) -> tuple[float | None, bool]:
