@@ -118,7 +118,7 @@ steps = st.lists(
         st.sampled_from(["alice", "bob", "carol", "ALICE", "dave"]),
         values,
         st.sampled_from(["entry", "correction"]),
-    ),  # fmt: skip
+    ),
     max_size=8,
 )
 

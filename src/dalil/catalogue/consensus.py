@@ -45,7 +45,7 @@ class Vote:
 @dataclass(frozen=True)
 class Evidence:
     field: str
-    script: str  # western | eastern | confirmed | none
+    script: str  # western | eastern | confirmed | none | absent (nothing written)
     sure: int  # photos that read the suggested value with at least SURE confidence
     usable: int  # photos that read it with at least USABLE confidence
     dissent: int  # photos that read another value with at least USABLE confidence
@@ -154,6 +154,17 @@ def suggest(
     )
     return Suggestion(
         value, calibration.confidence(evidence), calibration.confident(evidence), evidence
+    )
+
+
+def suggest_absent(
+    field: str, alone: int, sure: int, against: int, calibration: Calibration
+) -> Suggestion:
+    """Nothing written for ``field``: the case's cards read as a report number alone
+    (``alone`` photos, ``sure`` of them surely), ``against`` photos read as a detainee's."""
+    evidence = Evidence(field, "absent", sure, alone, against, True)
+    return Suggestion(
+        None, calibration.confidence(evidence), calibration.confident(evidence), evidence
     )
 
 

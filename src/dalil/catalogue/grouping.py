@@ -28,11 +28,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dalil.catalogue.consensus import (
+    SURE,
     USABLE,
     Calibration,
     Suggestion,
     Vote,
     suggest,
+    suggest_absent,
     tally,
 )
 from dalil.catalogue.layout import FIELDS
@@ -182,21 +184,38 @@ def _gap(a: PhotoFacts, b: PhotoFacts) -> float | None:
 def continues(case: _Case, photo: PhotoFacts, params: GroupingParameters) -> float:
     """How strongly ``photo`` continues ``case`` (> 0) or starts a new one (<= 0)."""
     score = 0.0
+    known = {name: _best(case, name) for name in FIELDS}
     for name in FIELDS:
         vote = photo.votes.get(name)
-        if vote is None or vote.value is None or vote.confidence < USABLE:
+        best = known[name]
+        if vote is None or vote.value is None or vote.confidence < USABLE or best is None:
             continue
-        totals = tally(case.votes(name))
-        if not totals:
-            continue
-        best = max(totals, key=lambda v: (totals[v], v))
-        strength = max(v.confidence for v in case.votes(name) if v.value == best)
-        weight = min(vote.confidence, strength)
-        score += weight if vote.value == best else -weight
+        weight = min(vote.confidence, best[1])
+        if vote.value == best[0]:
+            score += weight
+        elif not _partial(vote.value, known):
+            score -= weight
     gap = _gap(case.last, photo)
     if gap is not None:
         score += params.quick_weight if gap <= params.case_pause else -params.pause_weight
     return score
+
+
+def _best(case: _Case, name: str) -> tuple[str, float] | None:
+    """The case's value for a field so far, and the surest reading of it."""
+    totals = tally(case.votes(name))
+    if not totals:
+        return None
+    best = max(totals, key=lambda v: (totals[v], v))
+    return best, max(v.confidence for v in case.votes(name) if v.value == best)
+
+
+def _partial(value: str, known: dict[str, tuple[str, float] | None]) -> bool:
+    """A value that is part of one of the case's numbers: the same card read with a
+    corner covered or a line lost ("335" of 1335, "2667215" of 2667/215). It neither
+    confirms nor contradicts the case."""
+    joined = "".join(k[0] for k in known.values() if k is not None)
+    return any(value in k[0] for k in known.values() if k is not None) or value in joined
 
 
 def _split_session(
@@ -271,11 +290,24 @@ def _attach_near_duplicates(
     return left
 
 
+def _within(photo: PhotoFacts) -> tuple[bool, str, str, str, str]:
+    """Order of photos in a case: by time, photos without one last; the first names it."""
+    taken = photo.taken.isoformat() if photo.taken else ""
+    return (photo.taken is None, taken, photo.folder, photo.name, photo.sha256)
+
+
 def _draft(case: _Case, calibration: Calibration, vocabulary: frozenset[str]) -> CaseDraft:
-    members = sorted(case.members, key=lambda m: _order(m[0]))
+    members = sorted(case.members, key=lambda m: _within(m[0]))
     times = [p.taken for p, _ in members if p.taken is not None]
     suggestions = {name: suggest(name, case.votes(name), calibration, vocabulary)
                    for name in FIELDS}  # fmt: skip
+    photos = [p for p, _ in members]
+    if category_of(suggestions, [p.category for p in photos]) == "other":
+        alone = [p for p in photos if p.category == "other"]
+        sure = sum(p.votes["report"].confidence >= SURE for p in alone if "report" in p.votes)
+        against = sum(p.category == "detainee" for p in photos)
+        for name in ("detainee", "branch"):
+            suggestions[name] = suggest_absent(name, len(alone), sure, against, calibration)
     flags = []
     if any(s.evidence is not None and s.evidence.dissent for s in suggestions.values()):
         flags.append("readings-disagree")

@@ -24,6 +24,7 @@ STACK_GAP = 2.6  # lines further apart than this many line heights are not one c
 SAME_LINE = 0.45  # centres closer than this share of a line height across the text: one line
 ANGLE_SPREAD = 14.0  # degrees: lines of one card are turned together
 MAX_LINES = 5
+VARIANTS = 2  # crops of each line given to the recogniser (see ``line_crops``)
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,29 @@ def _frame(angle: float) -> tuple[np.ndarray, np.ndarray]:
     return along, across
 
 
+def stacks(regions: list[Region]) -> list[list[TextLine]]:
+    """Candidate writings, most likely first: stacks of regions turned alike and close
+    together, the larger (more lines, then more elongated text) first."""
+    found: list[list[Region]] = []
+    for seed in sorted(regions, key=lambda r: (-r.score * r.size[0], r.centre)):
+        if any(seed in stack for stack in found):
+            continue
+        found.append(_grow(seed, regions))
+    found.sort(key=lambda stack: (-len(stack), -_elongation(stack)))
+    return [_lines(stack) for stack in found]
+
+
 def stack_lines(regions: list[Region]) -> list[TextLine]:
-    """The writing's lines, top to bottom: the largest stack of regions turned alike."""
-    if not regions:
-        return []
-    best: list[Region] = []
-    for seed in sorted(regions, key=lambda r: -r.score * r.size[0]):
-        stack = _grow(seed, regions)
-        if len(stack) > len(best) or (len(stack) == len(best) and _area(stack) > _area(best)):
-            best = stack
-    angle = float(np.median([r.angle for r in best]))
+    """The writing's lines, top to bottom: the most likely stack."""
+    candidates = stacks(regions)
+    return candidates[0] if candidates else []
+
+
+def _lines(stack: list[Region]) -> list[TextLine]:
+    angle = float(np.median([r.angle for r in stack]))
     along, across = _frame(angle)
-    height = float(np.median([r.size[1] for r in best]))
-    ordered = sorted(best, key=lambda r: float(np.dot(r.centre, across)))
+    height = float(np.median([r.size[1] for r in stack]))
+    ordered = sorted(stack, key=lambda r: float(np.dot(r.centre, across)))
     lines: list[list[Region]] = []
     for region in ordered:
         level = float(np.dot(region.centre, across))
@@ -70,8 +81,9 @@ def stack_lines(regions: list[Region]) -> list[TextLine]:
     return result[:MAX_LINES]
 
 
-def _area(regions: list[Region]) -> float:
-    return sum(r.size[0] * r.size[1] for r in regions)
+def _elongation(regions: list[Region]) -> float:
+    """Lines of digits are long and low; blobs and marks are not."""
+    return sum(r.size[0] / max(r.size[1], 1.0) for r in regions)
 
 
 def _grow(seed: Region, regions: list[Region]) -> list[Region]:
@@ -119,10 +131,10 @@ def cut(image: Image, centre: tuple[float, float], size: tuple[float, float], an
 
 
 def line_crops(image: Image, line: TextLine) -> list[Image]:
-    """Crops of one line for the recogniser: as photographed, stretched, binarised."""
+    """Crops of one line for the recogniser: as photographed, and binarised."""
     centre, size = line_box(line)
     plain = cut(image, centre, size, line.angle, pad=0.15)
-    return [plain, stretch(plain), binarise_bgr(plain)]
+    return [plain, binarise_bgr(plain)]
 
 
 def ink(crop: Image) -> npt.NDArray[np.float32]:

@@ -31,15 +31,7 @@ import numpy as np
 from dalil.catalogue import glyphs
 from dalil.catalogue.engine import Engine, Image, Recognised, Region
 from dalil.catalogue.layout import EMPTY, FIELDS, INCOMPLETE, Line, Parsed, parse_lines
-from dalil.catalogue.lines import (
-    TextLine,
-    binarise,
-    cut,
-    line_box,
-    line_crops,
-    stack_lines,
-    writing_corners,
-)
+from dalil.catalogue.lines import VARIANTS, TextLine, binarise, line_crops, stacks, writing_corners
 from dalil.catalogue.vocabulary import Vocabulary
 
 READER = "dalil-reader/1"  # bump when the same photo could be read differently
@@ -49,7 +41,7 @@ WESTERN_CHARS = set("0123456789/ ")
 EASTERN_SHARE = 0.22
 MAX_LINE_HEIGHT = 0.2  # of the frame's shorter side
 MAX_LINE_WIDTH = 0.7  # of the frame's width
-MIN_TEXT = 1  # regions read as fewer characters than this are marks, not numbers
+MAX_STACKS = 3  # candidate writings tried when the likeliest one reads as nothing
 
 UNDECODABLE = "undecodable"
 NO_WRITING = "no-writing-found"
@@ -105,15 +97,22 @@ class Reader:
     def _read(self, seen: Image, bgr: Image) -> PhotoReading:
         """Detect on ``seen``, read from ``bgr`` (the same photo, perhaps enhanced)."""
         regions = [r for r in self.engine.detect(seen) if _plausible(r, bgr.shape[:2])]
-        first = self.engine.recognise([_region_crop(bgr, r) for r in regions])
-        kept = [r for r, rec in zip(regions, first, strict=True) if _is_text(rec)]
-        free = {id(r): rec.free_text for r, rec in zip(regions, first, strict=True)}
-        lines = stack_lines(kept)
-        if not lines:
-            return empty_reading(NO_WRITING)
-        texts = [" ".join(free[id(r)] for r in line.regions) for line in lines]
-        eastern = _eastern_share(texts) >= EASTERN_SHARE
-        read = self._eastern(bgr, lines) if eastern else self._western(bgr, lines)
+        reading = empty_reading(NO_WRITING)
+        for lines in stacks(regions)[:MAX_STACKS]:
+            reading = self._read_lines(bgr, lines)
+            if any(text for text, _ in reading.lines):
+                break  # the writing; other stacks are marks elsewhere in the frame
+        return reading
+
+    def _read_lines(self, bgr: Image, lines: list[TextLine]) -> PhotoReading:
+        crops = [line_crops(bgr, line) for line in lines]
+        results = self.engine.recognise([c for variants in crops for c in variants])
+        per_line = [results[i * VARIANTS : (i + 1) * VARIANTS] for i in range(len(lines))]
+        eastern = _eastern_share([group[0].free_text for group in per_line]) >= EASTERN_SHARE
+        if eastern:
+            read = [Line(*glyphs.read_glyphs(binarise(variants[0]))) for variants in crops]
+        else:
+            read = [_agree(group) for group in per_line]
         parsed = parse_lines(read, self.vocabulary)
         corners = tuple((round(x), round(y)) for x, y in writing_corners(lines))
         return PhotoReading(
@@ -123,21 +122,6 @@ class Reader:
             corners,
             (),
         )
-
-    def _western(self, bgr: Image, lines: list[TextLine]) -> list[Line]:
-        crops = [crop for line in lines for crop in line_crops(bgr, line)]
-        results = self.engine.recognise(crops)
-        per_line = len(crops) // len(lines)
-        return [_agree(results[i * per_line : (i + 1) * per_line]) for i in range(len(lines))]
-
-    def _eastern(self, bgr: Image, lines: list[TextLine]) -> list[Line]:
-        read = []
-        for line in lines:
-            centre, size = line_box(line)
-            crop = cut(bgr, centre, size, line.angle, pad=0.15)
-            text, confidences = glyphs.read_glyphs(binarise(crop))
-            read.append(Line(text, confidences))
-        return read
 
 
 def equalise(bgr: Image) -> Image:
@@ -164,14 +148,6 @@ def _plausible(region: Region, shape: tuple[int, ...]) -> bool:
     return region.size[1] <= MAX_LINE_HEIGHT * min(height, width) and (
         region.size[0] <= MAX_LINE_WIDTH * width
     )
-
-
-def _region_crop(bgr: Image, region: Region) -> Image:
-    return cut(bgr, region.centre, region.size, region.angle)
-
-
-def _is_text(rec: Recognised) -> bool:
-    return len(rec.free_text.replace(" ", "")) >= MIN_TEXT or len(rec.text) >= MIN_TEXT
 
 
 def _eastern_share(texts: list[str]) -> float:

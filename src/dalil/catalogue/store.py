@@ -138,11 +138,17 @@ def photo_rows(conn: Connection, collection: str | None = None) -> list[PhotoRow
     return result
 
 
-def latest_readings(conn: Connection) -> dict[str, dict[str, Any]]:
+def latest_readings(
+    conn: Connection, shas: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The latest reading of every photo (or of the photos ``shas``)."""
     r = catalogue_readings
-    latest = select(r.c.sha256, func.max(r.c.seq).label("seq")).group_by(r.c.sha256).subquery()
+    latest = select(r.c.sha256, func.max(r.c.seq).label("seq")).group_by(r.c.sha256)
+    if shas is not None:
+        latest = latest.where(r.c.sha256.in_(sorted(set(shas))))
+    newest = latest.subquery()
     rows = conn.execute(
-        select(r).join(latest, and_(latest.c.sha256 == r.c.sha256, latest.c.seq == r.c.seq))
+        select(r).join(newest, and_(newest.c.sha256 == r.c.sha256, newest.c.seq == r.c.seq))
     )
     return {row.sha256: dict(row._mapping) for row in rows}
 

@@ -115,7 +115,7 @@ class ReviewApp:
     def _review(self, case: CaseRecord) -> None:
         with self.archive.read() as conn:
             entries = store.entries_by_case(conn, [case.case_id]).get(case.case_id, [])
-            readings = store.latest_readings(conn)
+            readings = store.latest_readings(conn, [p.sha256 for p in case.photos])
             grouping = store.latest_grouping(conn)
         refusal = review.refuse_entry(entries, self.reviewer)
         if refusal is not None or grouping is None:
