@@ -44,11 +44,20 @@ class Work:
 
 @dataclass
 class Done:
+    """One image described: its facts already in canonical form, ready to record."""
+
     sha256: str
-    facts: dict[str, Any]
+    body: bytes  # canonical JSON of the facts
+    columns: dict[str, Any]  # the searchable columns read from them
     thumbnail: bytes | None
     flags: list[tuple[str, str]]
     missing: str | None = None
+
+    @classmethod
+    def of(
+        cls, sha: str, facts: dict[str, Any], thumbnail: bytes | None, flags: list[tuple[str, str]]
+    ) -> Done:
+        return cls(sha, canonical.dumps(facts), facts_columns(facts), thumbnail, flags)
 
 
 @dataclass(frozen=True)
@@ -65,15 +74,16 @@ def _describe_file(path: str, work: Work, limits: Limits) -> Done:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return Done(work.sha256, {}, None, [], missing=f"{path}: {exc.strerror}")
+        return Done(work.sha256, b"", {}, None, [], missing=f"{path}: {exc.strerror}")
     description = describe(data, work.media_type, limits)
-    return Done(work.sha256, description.facts, description.thumbnail, description.flags)
+    # Encoding here, in the worker, keeps the recording process free to record.
+    return Done.of(work.sha256, description.facts, description.thumbnail, description.flags)
 
 
 def _crashed(work: Work) -> Done:
     facts = {"media_type": work.media_type, "describer": DESCRIBER, "crashed": True}
     reason = "the decoder process died on this file twice; its bytes are kept, not described"
-    return Done(work.sha256, facts, None, [("describe-crashed", reason)])
+    return Done.of(work.sha256, facts, None, [("describe-crashed", reason)])
 
 
 def pending_work(conn: Connection) -> list[Work]:
@@ -146,7 +156,7 @@ class _Recorder:
         flag_rows: list[dict[str, Any]] = []
         for done in self.group:
             thumb = staged.get(done.sha256)
-            body = canonical.dumps(done.facts)
+            body = done.body
             facts_sha = hashlib.sha256(body).hexdigest()
             is_new = thumb is not None and thumb.sha256 in placed
             thumbnail = None
@@ -165,7 +175,16 @@ class _Recorder:
             if thumb is not None and is_new:
                 placed.discard(thumb.sha256)
                 objects.append(thumbnail_row(thumb, done.sha256, seq))
-            facts_rows.append(facts_row(done.sha256, seq, body, facts_sha, thumb))
+            facts_rows.append(
+                {
+                    "sha256": done.sha256,
+                    "seq": seq,
+                    "facts": body.decode("utf-8"),
+                    "facts_sha256": facts_sha,
+                    "thumbnail_sha256": thumb.sha256 if thumb else None,
+                    **done.columns,
+                }
+            )
             for code, reason in done.flags:
                 flag_rows.append(flags.record(appender, code, reason, done.sha256, None))
         appender.flush()
@@ -201,20 +220,6 @@ def facts_columns(facts: dict[str, Any]) -> dict[str, Any]:
         "qt_signature": facts.get("qt_signature"),
         "pdq": facts.get("pdq"),
         "pdq_quality": facts.get("pdq_quality"),
-    }
-
-
-def facts_row(
-    sha: str, seq: int, body: bytes, facts_sha: str, thumb: Staged | None
-) -> dict[str, Any]:
-    facts = canonical.loads(body)
-    return {
-        "sha256": sha,
-        "seq": seq,
-        "facts": body.decode("utf-8"),
-        "facts_sha256": facts_sha,
-        "thumbnail_sha256": thumb.sha256 if thumb else None,
-        **facts_columns(facts),
     }
 
 
