@@ -369,13 +369,16 @@ def table(result: dict[str, Any], command: str) -> str:
         f"Measured with `{command}` ({result['images']:,} images; dalil {__version__}, "
         f"{ANALYSER}; {result['machine']}).",
         "",
-        "| check | precision | recall | FPR on untouched | images/s | caught / target |",
+        "| check | precision | recall (95% lower) | FPR on untouched (95% upper) | images/s "
+        "| caught / target |",
         "|---|---|---|---|---|---|",
     ]
     for check, score in result["checks"].items():
+        b = bounds(score["caught"], score["targets"], score["false_positives"], score["untouched"])
         lines.append(
-            f"| {check} | {_pct(score['precision'])} | {_pct(score['recall'])} | "
-            f"{_pct(score['false_positive_rate'])} | "
+            f"| {check} | {_pct(score['precision'])} | {_pct(score['recall'])} "
+            f"(≥{_pct(float(b['recall_lower_95']))}) | {_pct(score['false_positive_rate'])} "
+            f"(≤{_pct(float(b['false_positive_rate_upper_95']))}) | "
             f"{_rate(result['images_per_second'][check])} | "
             f"{score['caught']} / {score['targets']} |"
         )
@@ -413,6 +416,19 @@ def table(result: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
+def bounds(caught: int, targets: int, false_positives: int, untouched: int) -> dict[str, str]:
+    """Exact (Clopper-Pearson) 95% bounds: the lowest recall and the highest false-positive
+    rate the counts are consistent with. With 0 of n flagged the FPR bound is about 3/n:
+    a perfect score on a finite set is never a promise of zero."""
+    from scipy.stats import beta
+
+    low = float(beta.ppf(0.025, caught, targets - caught + 1)) if caught else 0.0
+    high = 1.0
+    if false_positives < untouched:
+        high = float(beta.ppf(0.975, false_positives + 1, untouched - false_positives))
+    return {"recall_lower_95": f"{low:.4f}", "false_positive_rate_upper_95": f"{high:.4f}"}
+
+
 def _figures(score: dict[str, Any], per_second: float | None) -> dict[str, Any]:
     def text(value: float | None) -> str | None:
         return None if value is None else f"{value:.4f}"
@@ -421,9 +437,12 @@ def _figures(score: dict[str, Any], per_second: float | None) -> dict[str, Any]:
         "precision": text(score["precision"]),
         "recall": text(score["recall"]),
         "false_positive_rate": text(score["false_positive_rate"]),
+        "caught": score["caught"],
         "targets": score["targets"],
+        "flagged": score["flagged"],
         "false_positives": score["false_positives"],
         "untouched": score["untouched"],
+        **bounds(score["caught"], score["targets"], score["false_positives"], score["untouched"]),
         "images_per_second": None if per_second is None else str(round(per_second)),
     }
 
@@ -437,7 +456,9 @@ def write_rates(
         "precision": None if link["precision"] is None else f"{link['precision']:.4f}",
         "recall": None if link["recall"] is None else f"{link['recall']:.4f}",
         "false_positive_rate": None,
+        "caught": link["linked"],
         "targets": link["derived"],
+        "recall_lower_95": bounds(link["linked"], link["derived"], 0, 1)["recall_lower_95"],
         "images_per_second": str(round(result["images_per_second"]["duplicates"])),
     }
     checks["sensors"]["attribution_accuracy"] = (

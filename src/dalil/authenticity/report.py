@@ -101,25 +101,32 @@ def _pct(value: str | None) -> str:
     return "–" if value is None else f"{100 * float(value):.1f}%"
 
 
+def _rate_row(name: str, r: dict[str, Any]) -> list[str]:
+    recall = _pct(r.get("recall"))
+    if r.get("recall_lower_95") is not None:
+        recall += f" (≥{_pct(r['recall_lower_95'])})"
+    fpr = _pct(r.get("false_positive_rate"))
+    if r.get("false_positive_rate_upper_95") is not None:
+        fpr += f" (≤{_pct(r['false_positive_rate_upper_95'])})"
+    counts = f"{r.get('caught', '?')} / {r.get('targets', '?')}"
+    speed = r.get("images_per_second")
+    return [
+        escape(name),
+        _pct(r.get("precision")),
+        recall,
+        fpr,
+        counts,
+        escape(str(speed)) if speed else "–",
+    ]
+
+
 def _rates_section() -> str:
     data = rates.load()
     measured = data.get("measured", {})
     if not data.get("checks"):
         return "<p>No error rates have been measured for this version of dalil.</p>"
-    rows = []
-    for check in CHECKS:
-        r = data["checks"].get(check)
-        if r is None:
-            continue
-        rows.append(
-            [
-                escape(CHECK_NAMES[check]),
-                _pct(r.get("precision")),
-                _pct(r.get("recall")),
-                _pct(r.get("false_positive_rate")),
-                escape(str(r.get("images_per_second"))),
-            ]
-        )
+    rows = [_rate_row(CHECK_NAMES[c], data["checks"][c]) for c in CHECKS if c in data["checks"]]
+    rows += [_rate_row(name, r) for name, r in data.get("single_tests", {}).items()]
     sensors = data["checks"].get("sensors", {})
     count = sensors.get("camera_count", {})
     extra = (
@@ -127,26 +134,26 @@ def _rates_section() -> str:
         f"cameras counted by clustering: {escape(str(count.get('found')))} of "
         f"{escape(str(count.get('true')))}.</p>"
     )
-    tests = [
-        [
-            escape(name),
-            _pct(r.get("precision")),
-            _pct(r.get("recall")),
-            _pct(r.get("false_positive_rate")),
-            "–",
-        ]
-        for name, r in data.get("single_tests", {}).items()
-    ]
     source = (
         f"<p>Measured by <code>{escape(str(measured.get('benchmark')))}</code> on "
         f"{escape(str(measured.get('date')))} (dalil {escape(str(measured.get('dalil')))}, "
         f"{escape(str(measured.get('analyser')))}, settings "
         f"<code>{escape(str(measured.get('parameters_sha256', ''))[:16])}</code>, "
-        f"{escape(str(measured.get('machine')))}) on a synthetic collection with known "
-        "manipulations; FPR is the share of untouched camera originals flagged.</p>"
+        f"{escape(str(measured.get('machine')))}) on a synthetic collection of "
+        f"{escape(str(measured.get('collection', {}).get('images', '?')))} images with known "
+        "manipulations. FPR is the share of untouched camera originals flagged; in brackets, "
+        "exact 95% bounds from the counts. A synthetic collection is easier than a real one: "
+        "read these as what the check can do, not as a guarantee.</p>"
     )
-    head = ["check / test", "precision", "recall", "FPR on untouched", "images/s"]
-    return source + _table(head, rows + tests) + extra
+    head = [
+        "check / test",
+        "precision",
+        "recall (95% lower)",
+        "FPR on untouched (95% upper)",
+        "caught / target",
+        "images/s",
+    ]
+    return source + _table(head, rows) + extra
 
 
 def _run_section(runs: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
