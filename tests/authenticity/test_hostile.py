@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from dalil.authenticity.listing import list_findings
 from dalil.authenticity.pipeline import analyze
 from dalil.authenticity.tables import authenticity_findings
 from dalil.db import schema
@@ -78,3 +79,22 @@ def test_hostile_and_damaged_images_are_could_not_analyse_and_the_run_completes(
         assert unreadable, f"{name}: {found}"
         assert all(m.startswith("could not analyse: ") for m in unreadable)
     assert ("reencoding", "thumbnail-unreadable") in _findings(archive, "NOTHUMB.JPG")
+
+
+def test_a_collection_analysed_on_its_own_is_listed_once(
+    archive: Archive, collection: Path, tmp_path: Path
+) -> None:
+    drive = tmp_path / "drives" / "drive-C" / "2012-01-01"
+    drive.mkdir(parents=True)
+    for photo in _camera_photos(collection, 5):
+        shutil.copy2(photo, drive / photo.name)
+    ingest(archive, tmp_path)
+    whole = analyze(archive, workers=1)
+    own = analyze(archive, collection="caesar-test", workers=1)
+    assert own.counts.added == whole.counts.added  # the same questions, in another scope
+    with archive.read() as conn:
+        for scope in (None, "caesar-test"):
+            items = list_findings(conn, collection=scope, everything=True)
+            keys = [(i["sha256"], i["check"], i["code"], i["subject"]) for i in items]
+            assert len(keys) == len(set(keys)) == whole.counts.added
+            assert {i["scope"] for i in items} == {scope or ""}

@@ -164,3 +164,14 @@ def test_libjpeg_tables_are_recognised_with_their_quality(quality: int) -> None:
 def test_camera_tables_are_not_taken_for_libjpeg_ones() -> None:
     tables = camera_tables(np.random.default_rng(3), 92)
     assert standard_quality(tables) is None
+
+
+def test_numpy_is_the_default_and_a_missing_gpu_is_refused_with_a_reason() -> None:
+    from dalil.authenticity import backend
+    from dalil.errors import InputError
+
+    assert backend.array_module("cpu") is np
+    if backend._cupy() is None:
+        assert backend.array_module("auto") is np
+        with pytest.raises(InputError, match="CuPy"):
+            backend.array_module("gpu")

@@ -188,6 +188,19 @@ def test_findings_json_gives_image_paths_verdict_score_and_error_rate(
         assert item["check"] == "sensors" and item["paths"]
 
 
+def test_the_commands_analyse_list_and_refuse_what_they_cannot_do(
+    analysed: Analysed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(analysed.archive.root)
+    code, out = dalil(capsys, "analyze", "authenticity", "--workers", "1", "--json", "-a", root)
+    assert code == 0
+    assert json.loads(out)["summary"]["findings"]["added"] == 0
+    code, out = dalil(capsys, "findings", "--severity", "high", "--json", "-a", root)
+    assert code == 0 and {item["severity"] for item in json.loads(out)} == {"high"}
+    assert dalil(capsys, "findings", "--check", "colour", "-a", root)[0] == 2
+    assert dalil(capsys, "analyze", "authenticity", "--device", "tpu", "-a", root)[0] == 2
+
+
 def test_report_is_one_offline_html_file_with_charts(
     analysed: Analysed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

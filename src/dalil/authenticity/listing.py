@@ -37,6 +37,15 @@ def _in_collection(conn: Connection, collection: str) -> set[str]:
     return {r.object_sha256 for r in rows if r.object_sha256}
 
 
+def scope_for(conn: Connection, collection: str | None) -> str | None:
+    """The analysis scope to read: the collection's own, if it was analysed on its own,
+    else the whole archive's ("") if that was analysed; None if only other scopes were."""
+    present = set(conn.execute(select(findings.c.scope).distinct()).scalars())
+    if collection is not None and collection in present:
+        return collection
+    return "" if "" in present or not present else None
+
+
 def list_findings(
     conn: Connection,
     check: str | None = None,
@@ -49,13 +58,18 @@ def list_findings(
 ) -> list[dict[str, Any]]:
     """Current (not superseded) findings, oldest first. Without ``verdict`` or
     ``everything``, only those needing attention (flagged, could not analyse);
-    ``severity`` is a minimum; ``camera`` matches part of the camera's name."""
+    ``severity`` is a minimum; ``camera`` matches part of the camera's name. Findings of
+    one analysis scope only (see ``scope_for``), so an image analysed both on its own
+    collection and with the whole archive is not listed twice."""
     if severity is not None and severity not in SEVERITIES:
         raise InputError(f"--severity {severity}: use one of {', '.join(SEVERITIES)}")
     if verdict is not None and verdict not in VERDICTS:
         raise InputError(f"--verdict {verdict}: use one of {', '.join(VERDICTS)}")
     f = findings
+    scope = scope_for(conn, collection)
     query = select(f).where(f.c.superseded_seq.is_(None)).order_by(f.c.seq)
+    if scope is not None:
+        query = query.where(f.c.scope == scope)
     if check:
         query = query.where(f.c.check == check)
     if verdict:

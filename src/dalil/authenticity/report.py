@@ -43,11 +43,11 @@ h2{border-bottom:1px solid #ddd;padding-bottom:3px;margin-top:2em}
 """
 
 
-def _verdicts_by_check(conn: Connection) -> dict[str, dict[str, int]]:
+def _verdicts_by_check(conn: Connection, scope: str) -> dict[str, dict[str, int]]:
     f = findings
     rows = conn.execute(
         select(f.c.check, f.c.verdict, func.count(func.distinct(f.c.sha256)))
-        .where(f.c.superseded_seq.is_(None))
+        .where(f.c.superseded_seq.is_(None), f.c.scope == scope)
         .group_by(f.c.check, f.c.verdict)
     )
     result: dict[str, dict[str, int]] = {check: {} for check in CHECKS}
@@ -156,7 +156,7 @@ def _rates_section() -> str:
     return source + _table(head, rows) + extra
 
 
-def _run_section(runs: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+def _run_section(runs: list[dict[str, Any]]) -> tuple[str, dict[str, Any], str]:
     closed = [
         r for r in runs if r["status"] == "closed" and not (r["summary"] or {}).get("interrupted")
     ]
@@ -173,7 +173,7 @@ def _run_section(runs: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
         ["images analysed", f"{run['images']:,}"],
         ["started / finished", f"{escape(run['started_at'])} / {escape(run['finished_at'])}"],
     ]
-    return _table(["", ""], rows), summary
+    return _table(["", ""], rows), summary, run["scope"]
 
 
 def _cameras_section(summary: dict[str, Any]) -> str:
@@ -192,8 +192,8 @@ def _cameras_section(summary: dict[str, Any]) -> str:
     return text + _table(["camera (fingerprint or cluster)", "images attributed"], rows, {1})
 
 
-def _findings_section(conn: Connection) -> str:
-    items = listing.list_findings(conn)
+def _findings_section(conn: Connection, scope: str) -> str:
+    items = listing.list_findings(conn, collection=scope or None)
     shown = items[:MAX_ROWS]
     rows = []
     for item in shown:
@@ -223,10 +223,10 @@ def _findings_section(conn: Connection) -> str:
 def render(archive: Archive) -> str:
     with archive.read() as conn:
         runs = list_runs(conn)
-        run_table, summary = _run_section(runs)
-        by_check = _verdicts_by_check(conn)
+        run_table, summary, scope = _run_section(runs)
+        by_check = _verdicts_by_check(conn, scope)
         series, months = _cameras_over_time(conn)
-        findings_html = _findings_section(conn)
+        findings_html = _findings_section(conn, scope)
     chart = svg.stacked_bars(
         {c: by_check.get(c, {}) for c in CHECKS}, VERDICTS, "Images by check and verdict"
     )
