@@ -93,6 +93,11 @@ def _sums(xp: Any, path: str) -> prnu.Sums:
     return _fingerprints[path]
 
 
+def forget_fingerprints() -> None:
+    """Drop the fingerprints this process loaded (their files are temporary)."""
+    _fingerprints.clear()
+
+
 def sensor_inputs(luma: np.ndarray, sensor: SensorParams, xp: Any) -> tuple[Any, Any] | None:
     crop = prnu.centre_crop(luma.shape[:2], sensor.crop, sensor.levels)
     if crop is None:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from dalil.authenticity import duplicates, measuring, sensors
+from dalil.authenticity import duplicates, measure, measuring, sensors
 from dalil.authenticity.cameras import check_cameras
 from dalil.authenticity.finding import Finding
 from dalil.authenticity.inputs import ImageRecord, inputs_sha256, load_records
@@ -74,7 +74,6 @@ def _sensing(
     summary = sensors.SensorSummary(
         fingerprints={p.identity: attributed[p.identity] for p in usable},
         same_sensor=measuring.same_sensor(references, usable, sensor.cluster_correlation),
-        exif_only=[],
     )
     names = _cluster(archive, unmatched, sensor, workers, reporter, summary)
     for record in unmatched:
@@ -180,6 +179,12 @@ def analyze(
         sensing = _sensing(
             archive, records, plans, references, measurements, params, workers, reporter
         )
+        measure.forget_fingerprints()  # the files go with the folder
+    sensing.summary.exif_only = sorted(
+        identity
+        for identity, group in model.groups.items()
+        if group.established and identity not in references
+    )
     clock.lap("clustering")
     links = duplicates.pdq_links(records, params.duplicates)
     linked = {sha for link in links for sha in (link.a, link.b)}

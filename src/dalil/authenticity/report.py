@@ -189,6 +189,11 @@ def _cameras_section(summary: dict[str, Any]) -> str:
     )
     if same:
         text += f"<p>EXIF identities sharing one sensor:</p><ul>{same}</ul>"
+    if sensors.get("exif_only"):
+        names = ", ".join(escape(n) for n in sensors["exif_only"])
+        text += (
+            f"<p>Cameras known by EXIF only (too few clean images for a fingerprint): {names}</p>"
+        )
     return text + _table(["camera (fingerprint or cluster)", "images attributed"], rows, {1})
 
 

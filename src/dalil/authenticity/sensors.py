@@ -66,7 +66,7 @@ class SensorSummary:
     fingerprints: dict[str, int] = field(default_factory=dict)  # camera → images in it
     same_sensor: list[list[str]] = field(default_factory=list)  # cameras one sensor took
     clusters: dict[str, list[str]] = field(default_factory=dict)  # unidentified → images
-    exif_only: list[str] = field(default_factory=list)  # cameras without a fingerprint
+    exif_only: list[str] = field(default_factory=list)  # established, too few clean images
 
     @property
     def physical_cameras(self) -> int:
