@@ -74,9 +74,8 @@ def thin(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
             return result
 
 
-def picture(mask: npt.NDArray[np.bool_]) -> Floats:
-    """The glyph thinned and redrawn at a fixed pen width, stretched to fill the box
-    (bars stay bars), as floats 0..1."""
+def skeleton_of(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """The glyph cut tight, scaled so its longer side is ``THIN_SIDE``, and thinned."""
     ys, xs = np.nonzero(mask)
     tight = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     h, w = tight.shape
@@ -84,7 +83,13 @@ def picture(mask: npt.NDArray[np.bool_]) -> Floats:
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     big = cv2.resize(tight.astype(np.uint8) * 255, size, interpolation=cv2.INTER_AREA) > 100
     skeleton = thin(big) if big.any() else big
-    points = np.argwhere(skeleton if skeleton.any() else big)
+    return skeleton if skeleton.any() else big
+
+
+def picture(skeleton: npt.NDArray[np.bool_]) -> Floats:
+    """The skeleton redrawn at a fixed pen width, stretched to fill the box (bars stay
+    bars), as floats 0..1."""
+    points = np.argwhere(skeleton)
     hh, ww = skeleton.shape
     inner = BOX - 6
     fy, fx = inner / max(hh - 1, 1), inner / max(ww - 1, 1)
@@ -100,6 +105,24 @@ def picture(mask: npt.NDArray[np.bool_]) -> Floats:
     out = np.asarray(cv2.dilate(out, np.ones((2, 2), np.uint8)), dtype=np.uint8)
     result: Floats = out.astype(np.float32) / 255.0
     return result
+
+
+def topology(skeleton: npt.NDArray[np.bool_]) -> Floats:
+    """What pen strokes share across hands and fonts: stroke ends in the top, middle and
+    bottom third (٣ has three at the top, ٢ two), and closed loops (٥, ٩)."""
+    padded = np.pad(skeleton.astype(np.uint8), 1)
+    shifted = [np.roll(np.roll(padded, dy, 0), dx, 1)
+               for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]  # fmt: skip
+    neighbours = np.sum(shifted, axis=0)[1:-1, 1:-1]
+    ends = np.argwhere(skeleton & (neighbours == 1))
+    height = skeleton.shape[0]
+    thirds = [int(((ends[:, 0] >= height * k / 3) & (ends[:, 0] < height * (k + 1) / 3)).sum())
+              for k in range(3)]  # fmt: skip
+    filled = cv2.dilate(np.pad(skeleton.astype(np.uint8), 2), np.ones((3, 3), np.uint8))
+    count, _ = cv2.connectedComponents(np.asarray(1 - filled, dtype=np.uint8), connectivity=4)
+    loops = max(0, count - 2)  # the outside is one component of the background
+    values = [min(t, 4) / 4 for t in thirds] + [min(loops, 2) / 2]
+    return np.array(values, dtype=np.float32)
 
 
 def _hog(img: Floats, cells: int, bins: int = 8) -> Floats:
@@ -123,7 +146,8 @@ def features(mask: npt.NDArray[np.bool_], line_height: float) -> Floats:
     """What the classifier sees of one glyph (``mask`` tight or not, ink True)."""
     ys, xs = np.nonzero(mask)
     h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
-    img = np.asarray(cv2.GaussianBlur(picture(mask), (0, 0), 1.0), dtype=np.float32)
+    skeleton = skeleton_of(mask)
+    img = np.asarray(cv2.GaussianBlur(picture(skeleton), (0, 0), 1.0), dtype=np.float32)
     coarse = cv2.resize(img, (8, 8), interpolation=cv2.INTER_AREA).ravel()
     geometry = np.array([h / line_height, w / line_height, min(w / h, 4.0) / 4.0], np.float32)
     return np.concatenate(
@@ -132,6 +156,7 @@ def features(mask: npt.NDArray[np.bool_], line_height: float) -> Floats:
             _hog(img, 6) * 0.7,
             coarse / (coarse.max() + 1e-6) * 0.5,
             np.repeat(geometry, 8) * 0.5,
+            np.repeat(topology(skeleton), 4) * 0.5,
         ]
     ).astype(np.float32)
 
