@@ -15,10 +15,10 @@ from dalil.authenticity.duplicates import check_duplicates, pdq_links
 from dalil.authenticity.finding import FLAGGED, Finding
 from dalil.authenticity.inputs import ImageRecord, Place
 from dalil.authenticity.params import CameraParams, DuplicateParams, Parameters, TimelineParams
-from dalil.authenticity.quantization import STANDARD_CHROMA, STANDARD_LUMA, scale_table
 from dalil.authenticity.reencoding import check_reencoding
 from dalil.authenticity.store import body, plan_changes
 from dalil.authenticity.timeline import check_timeline, folder_date
+from dalil.jpeg_tables import STANDARD_CHROMA, STANDARD_LUMA, scale_table
 
 CAMERA_TABLES = (tuple(range(1, 65)), tuple(range(2, 66)))
 EDITOR_TABLES = (scale_table(STANDARD_LUMA, 80), scale_table(STANDARD_CHROMA, 80))

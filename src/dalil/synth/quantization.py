@@ -10,36 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# ITU-T T.81 Annex K, tables K.1 and K.2 (natural order): libjpeg's base tables.
-STANDARD_LUMA = (
-    16, 11, 10, 16, 24, 40, 51, 61,
-    12, 12, 14, 19, 26, 58, 60, 55,
-    14, 13, 16, 24, 40, 57, 69, 56,
-    14, 17, 22, 29, 51, 87, 80, 62,
-    18, 22, 37, 56, 68, 109, 103, 77,
-    24, 35, 55, 64, 81, 104, 113, 92,
-    49, 64, 78, 87, 103, 121, 120, 101,
-    72, 92, 95, 98, 112, 100, 103, 99,
-)  # fmt: skip
-STANDARD_CHROMA = (
-    17, 18, 24, 47, 99, 99, 99, 99,
-    18, 21, 26, 66, 99, 99, 99, 99,
-    24, 26, 56, 99, 99, 99, 99, 99,
-    47, 66, 99, 99, 99, 99, 99, 99,
-    99, 99, 99, 99, 99, 99, 99, 99,
-    99, 99, 99, 99, 99, 99, 99, 99,
-    99, 99, 99, 99, 99, 99, 99, 99,
-    99, 99, 99, 99, 99, 99, 99, 99,
-)  # fmt: skip
+from dalil.jpeg_tables import STANDARD_CHROMA, STANDARD_LUMA, scale_table
 
 Tables = tuple[tuple[int, ...], tuple[int, ...]]
-
-
-def scale_table(base: tuple[int, ...], quality: int) -> tuple[int, ...]:
-    """Scale a base table the way libjpeg's ``jpeg_set_quality`` does (baseline, 1..255)."""
-    quality = min(max(quality, 1), 100)
-    factor = 5000 // quality if quality < 50 else 200 - 2 * quality
-    return tuple(min(max((value * factor + 50) // 100, 1), 255) for value in base)
 
 
 def standard_tables(quality: int) -> Tables:
