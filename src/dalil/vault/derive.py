@@ -28,6 +28,7 @@ from dalil.vault import checkpoints, custody, flags
 from dalil.vault.archive import Archive
 from dalil.vault.describe import DESCRIBER, describe
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
+from dalil.vault.placement import insert_all, place_new
 from dalil.vault.sniff import IMAGE_TYPES
 from dalil.vault.store import Staged
 
@@ -136,19 +137,7 @@ class _Recorder:
         self.group, self.started = [], time.monotonic()
 
     def _record(self, conn: Connection, staged: dict[str, Staged]) -> None:
-        thumb_shas = {s.sha256 for s in staged.values()}
-        known = set(
-            conn.execute(
-                select(schema.objects.c.sha256).where(schema.objects.c.sha256.in_(thumb_shas))
-            ).scalars()
-        )
-        dirs: set[Path] = set()
-        placed: set[str] = set()
-        for item in staged.values():
-            if item.sha256 not in known and item.sha256 not in placed:
-                dirs.add(self.archive.store.place(item))
-                placed.add(item.sha256)
-        self.archive.store.sync(dirs)
+        placed = place_new(conn, self.archive.store, staged.values())
 
         appender = custody.Appender(conn)
         objects: list[dict[str, Any]] = []
@@ -188,11 +177,14 @@ class _Recorder:
             for code, reason in done.flags:
                 flag_rows.append(flags.record(appender, code, reason, done.sha256, None))
         appender.flush()
-        if objects:
-            conn.execute(schema.objects.insert(), objects)
-        conn.execute(schema.image_facts.insert(), facts_rows)
-        if flag_rows:
-            conn.execute(schema.flags.insert(), flag_rows)
+        insert_all(
+            conn,
+            [
+                (schema.objects, objects),
+                (schema.image_facts, facts_rows),
+                (schema.flags, flag_rows),
+            ],
+        )
 
 
 def thumbnail_row(thumb: Staged, original: str, seq: int) -> dict[str, Any]:

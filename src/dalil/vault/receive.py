@@ -45,6 +45,7 @@ from dalil.vault.entries import (
 )
 from dalil.vault.expectations import raw_path
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
+from dalil.vault.placement import insert_all, place_new
 from dalil.vault.receipt import build_receipt, write_receipt
 from dalil.vault.store import Staged
 
@@ -200,21 +201,8 @@ class _Committer:
         self._queue.task_done()
 
     def _record(self, conn: Connection, group: list[Outcome]) -> None:
-        shas = {o.staged.sha256 for o in group if o.staged is not None}
-        known = set(
-            conn.execute(
-                select(schema.objects.c.sha256).where(schema.objects.c.sha256.in_(shas))
-            ).scalars()
-        )
-        new: set[str] = set()
+        new = place_new(conn, self.archive.store, (o.staged for o in group if o.staged))
         recorded: set[str] = set()
-        dirs: set[Path] = set()
-        for outcome in group:
-            staged = outcome.staged
-            if staged is not None and staged.sha256 not in known and staged.sha256 not in new:
-                dirs.add(self.archive.store.place(staged))
-                new.add(staged.sha256)
-        self.archive.store.sync(dirs)
 
         appender = custody.Appender(conn)
         objects: list[dict[str, Any]] = []
@@ -245,11 +233,10 @@ class _Committer:
             for code, reason in _entry_flags(outcome):
                 flag_rows.append(flags.record(appender, code, reason, sha, seq))
         appender.flush()
-        if objects:
-            conn.execute(schema.objects.insert(), objects)
-        conn.execute(schema.originals.insert(), originals)
-        if flag_rows:
-            conn.execute(schema.flags.insert(), flag_rows)
+        insert_all(
+            conn,
+            [(schema.objects, objects), (schema.originals, originals), (schema.flags, flag_rows)],
+        )
 
 
 def _object_row(staged: Staged, media_type: str, seq: int) -> dict[str, Any]:
