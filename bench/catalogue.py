@@ -282,9 +282,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="dalil-bench-catalogue-"))
     try:
         archive = ingest(out, work / "archive")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         result = read_photos(archive, workers=args.workers)
-        ours_seconds = time.perf_counter() - started
+        ours_seconds, ours_cpu = time.perf_counter() - started, _cpu() - cpu
         with archive.read() as conn:
             rows = store.photo_rows(conn)
         readings = {r.sha256: r.reading for r in rows if r.reading is not None}
@@ -293,7 +293,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             mine = grouping_of(rows, None, Calibration({}))
             source = f"bench/catalogue.py --calibrate --seed {args.seed} --photos {args.photos}"
             table = calibrate(mine, truth, f"{source} ({READER})")
-            CALIBRATION.write_text(json.dumps(table.as_json(), indent=1) + "\n", encoding="utf-8")
+            CALIBRATION.write_text(table.dumps(), encoding="utf-8")
             print(f"wrote {CALIBRATION}", file=sys.stderr)
             calibration = table
         group_archive(archive, calibration=calibration)
@@ -305,24 +305,37 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "photos": len(rows),
             "collection": str(out),
             "cases_listed": len(listed),
-            "dalil": reader_report(readings, ours, truth, len(rows), ours_seconds),
+            "dalil": reader_report(readings, ours, truth, len(rows), ours_seconds, ours_cpu),
             "grouping_with_confirmed_numbers": pairwise(confirmed, truth),
             "read_result": result.as_dict(),
         }
         if not args.no_baseline:
             shas = [r.sha256 for r in rows]
+            cpu = _cpu()
             base, base_seconds = rapidocr_readings(archive, shas, args.workers)
+            base_cpu = _cpu() - cpu
             baseline = grouping_of(rows, base, calibration)
-            report["rapidocr"] = reader_report(base, baseline, truth, len(rows), base_seconds)
+            report["rapidocr"] = reader_report(
+                base, baseline, truth, len(rows), base_seconds, base_cpu
+            )
         archive.close()
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the worker pools)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def reader_report(
     readings: dict[str, dict[str, Any]], grouping: Grouping, truth: Truth, photos: int,
-    seconds: float,
+    seconds: float, cpu: float,
 ) -> dict[str, Any]:  # fmt: skip
     fields = case_fields(grouping, truth)
     total = sum(f.total for f in fields.values())
@@ -348,6 +361,7 @@ def reader_report(
         "grouping": pairwise(grouping, truth),
         "photos_per_second": photos / seconds if seconds else 0.0,
         "seconds": seconds,
+        "cpu_seconds_per_photo": cpu / max(photos, 1),
     }
 
 
@@ -383,7 +397,12 @@ def table(report: dict[str, Any], workers: int) -> str:
         "grouping with confirmed numbers: P / R / F1",
         [_prf(report["grouping_with_confirmed_numbers"])] + ["same grouping"] * (len(readers) - 1),
     )
-    row("photos/s", [f"{report[r]['photos_per_second']:.2f}" for r in readers])
+    row("photos/s (wall clock, shared machine)",
+        [f"{report[r]['photos_per_second']:.2f}" for r in readers])  # fmt: skip
+    row("CPU seconds per photo (all processes)",
+        [f"{report[r]['cpu_seconds_per_photo']:.3f}" for r in readers])  # fmt: skip
+    idle = [workers / max(report[r]["cpu_seconds_per_photo"], 1e-9) for r in readers]
+    row(f"photos/s on {workers} idle cores (workers / CPU per photo)", [f"{v:.2f}" for v in idle])
     return "\n".join(lines)
 
 

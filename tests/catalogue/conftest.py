@@ -17,8 +17,8 @@ from ..vault.factories import camera_exif, ingest, jpeg_bytes
 FIRST = ("1608", "251", "2801")
 SECOND = ("1611", "215", "2803")
 # Two readings of one value make a bucket this table calls confident.
-CALIBRATION = Calibration({"western:sure=3:usable=3:dissent=0": (999, 1000),
-                           "western:sure=2:usable=2:dissent=0": (5000, 5000)})  # fmt: skip
+CALIBRATION = Calibration({"western:agree=3:dissent=0": (999, 1000),
+                           "western:agree=2:dissent=0": (5000, 5000)})  # fmt: skip
 
 
 def reading(numbers: tuple[str, str, str] | None, bp: int = 9900) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from dalil.catalogue.vocabulary import load_vocabulary
 VOCABULARY = load_vocabulary().numbers
 TABLE = Calibration(
     {
-        "western:sure=2:usable=2:dissent=0": (2000, 2001),
-        "western:sure=1:usable=1:dissent=0": (90, 100),
-        "western:sure=3:usable=3:dissent=0": (10, 10),  # too few cases to show anything
+        "western:agree=2:dissent=0": (2000, 2001),
+        "western:agree=1:dissent=0": (90, 100),
+        "western:agree=3:dissent=0": (10, 10),  # too few cases to show anything
     }
 )
 
@@ -71,3 +71,9 @@ def test_no_reading_no_suggestion() -> None:
 def test_the_shipped_calibration_table_loads() -> None:
     table = shipped_calibration()
     assert isinstance(table.buckets, dict)
+
+
+def test_one_photos_reading_is_never_confident_however_its_bucket_measured() -> None:
+    table = Calibration({"western:agree=1:dissent=0": (5000, 5000)})
+    suggestion = suggest("report", [Vote("2801", 1.0, "western")], table, VOCABULARY)
+    assert suggestion.confidence > 0.99 and not suggestion.confident

@@ -18,7 +18,7 @@ from dalil.catalogue.grouping import (
 from dalil.catalogue.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary().numbers
-SURE = Calibration({"western:sure=3:usable=3:dissent=0": (500, 500)})
+SURE = Calibration({"western:agree=3:dissent=0": (500, 500)})
 START = datetime(2012, 5, 14, 10, 0, 0)
 
 
@@ -135,3 +135,11 @@ def test_grouping_is_deterministic_whatever_the_order_of_the_photos(
     shuffled: list[PhotoFacts],
 ) -> None:
     assert group_photos(shuffled, SURE, VOCABULARY) == group_photos(SCENE, SURE, VOCABULARY)
+
+
+def test_a_wide_first_photo_that_shows_one_line_does_not_start_its_own_case() -> None:
+    votes = {"report": Vote("1608", 0.95, "western")}  # one line found: taken for a report
+    wide = PhotoFacts(f"{1:064x}", START, "Nikon D90 3001", "drive-A/2012-05-14",
+                      "DSC_0001.JPG", votes=votes, category="other")  # fmt: skip
+    photos = [wide, photo(2, 20, A), photo(3, 40, A), photo(4, 300, B)]
+    assert cases_of(group_photos(photos, SURE, VOCABULARY)) == [[1, 2, 3], [4]]

@@ -111,9 +111,19 @@ def test_a_lost_line_gives_an_incomplete_reading_with_lower_confidence() -> None
 
 
 def test_field_confidence_is_the_product_of_its_characters() -> None:
-    lines = [Line("1614", (0.9, 0.9, 1.0, 1.0)), Line("251", (1.0,) * 3), Line("2804", (1.0,) * 4)]
-    parsed = parse_lines(lines, VOCABULARY)
-    assert parsed.fields["detainee"].confidence == pytest.approx(0.81, abs=0.01)
+    sure = [Line(t, (1.0,) * len(t)) for t in ("1614", "251", "2804")]
+    unsure = [Line("1614", (0.9, 0.9, 1.0, 1.0)), *sure[1:]]
+    ratio = (
+        parse_lines(unsure, VOCABULARY).fields["detainee"].confidence
+        / parse_lines(sure, VOCABULARY).fields["detainee"].confidence
+    )
+    assert ratio == pytest.approx(0.81, abs=0.001)
+
+
+def test_an_implausible_number_is_not_trusted_however_clearly_read() -> None:
+    parsed = parse_lines(lines_of(["55"], confidence=1.0), VOCABULARY)
+    assert parsed.fields["report"].value == "55"
+    assert parsed.fields["report"].confidence < 0.2
 
 
 @pytest.mark.parametrize("noise", [[], [""], ["//"], ["abc"], ["12/34/56"]])

@@ -9,12 +9,16 @@ import pytest
 from rich.console import Console
 from sqlalchemy import select
 
-from dalil.catalogue.cases import list_cases
+from dalil.catalogue.assembly import group_archive
+from dalil.catalogue.cases import list_cases, pm_record
 from dalil.catalogue.tui import ReviewApp
 from dalil.catalogue.vocabulary import load_vocabulary
 from dalil.db import schema
 from dalil.errors import InputError
+from dalil.identification.records import case_from_json
 from dalil.vault.archive import Archive
+
+from .conftest import CALIBRATION
 
 
 def reviewer(archive: Archive, name: str, keys: list[str]) -> tuple[ReviewApp, Console]:
@@ -51,6 +55,15 @@ def test_two_reviewers_typing_the_same_numbers_confirm_them(catalogued: Archive)
     assert len(entries) == 4 and all('"reviewer":"' in e for e in entries)
     confirmations = events(catalogued, "catalogue.confirmed")
     assert len(confirmations) == 6 and '"reviewers":["alice","bob"]' in confirmations[0]
+    group_archive(catalogued, calibration=CALIBRATION)  # grouped again: confirmed numbers stay
+    with catalogued.read() as conn:
+        regrouped = list_cases(conn)
+    assert [c.case_id for c in regrouped] == [c.case_id for c in cases]
+    assert regrouped[1].fields["report"].confirmed == "2803"
+    assert regrouped[1].fields["report"].suggestion == "2803"
+    record = case_from_json(pm_record(regrouped[0]))  # what identification builds on
+    assert (record.detainee_number, record.branch, record.report_number) == ("1608", "251", "2801")
+    assert record.photo_dates and record.photo_dates[0].year == 2012
 
 
 def test_a_disagreement_waits_for_a_third_person(catalogued: Archive) -> None:

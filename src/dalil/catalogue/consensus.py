@@ -3,12 +3,13 @@
 Each photo of a body is read on its own; a case's suggested value for a field is the
 value its photos support most, weighing each reading by its confidence. Whether that
 suggestion may be used without review is decided by its *evidence*: how many photos
-read the value surely, whether any photo read another value, the digits' script and
-whether a branch is in the vocabulary. Each kind of evidence is a bucket of a
+read that value (each with at least even odds), whether any photo read another value,
+the digits' script and whether a branch is in the vocabulary. Each kind of evidence is a bucket of a
 calibration table measured on generated collections with known truth (``bench/
 catalogue.py --calibrate``, shipped as ``data/calibration.json``): a suggestion's
 confidence is the share of suggestions in its bucket that were right, and it is
-*confident* when that share is at least ``CONFIDENT_PRECISION`` over enough cases. The
+*confident* when at least two photos read it and that share is at least
+``CONFIDENT_PRECISION`` over enough cases. The
 rule can be stated to a court in one sentence per bucket, and re-measured on a real
 collection from its double-entry confirmations.
 
@@ -29,6 +30,9 @@ USABLE = 0.5  # below this a reading is ignored as evidence for or against a val
 MAX_COUNT = 3  # evidence counts are capped: three sure photos are as good as more
 CONFIDENT_PRECISION = 0.997  # a bucket this precise (target 99.5%, with a margin) is confident
 MIN_BUCKET_CASES = 40  # fewer calibration cases than this cannot show that precision
+# One photo's reading is never enough, however its bucket measured: two photos of the body
+# must read the same value (independent views of one card) for it to skip review.
+MIN_AGREEING = 2
 CALIBRATION = "data/calibration.json"
 
 
@@ -53,12 +57,13 @@ class Evidence:
 
     @property
     def bucket(self) -> str:
+        """The calibration cell: script, photos agreeing (1, 2, 3 or more), any dissent.
+
+        Coarse on purpose: each cell must hold enough calibration cases to show 99.7%.
+        How surely each photo read the value is already in ``usable`` (at least 0.5)."""
         if not self.known:
             return "unknown-branch"
-        return (
-            f"{self.script}:sure={min(self.sure, MAX_COUNT)}:usable={min(self.usable, MAX_COUNT)}"
-            f":dissent={min(self.dissent, 1)}"
-        )
+        return f"{self.script}:agree={min(self.usable, MAX_COUNT)}:dissent={min(self.dissent, 1)}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ class Calibration:
     def confident(self, evidence: Evidence) -> bool:
         if evidence.script == "confirmed":
             return True
-        if not evidence.known:
+        if not evidence.known or evidence.usable < MIN_AGREEING:
             return False
         right, total = self.buckets.get(evidence.bucket, (0, 0))
         return total >= MIN_BUCKET_CASES and right / total >= CONFIDENT_PRECISION
@@ -100,6 +105,12 @@ class Calibration:
     def as_json(self) -> dict[str, Any]:
         return {"buckets": {k: list(v) for k, v in sorted(self.buckets.items())},
                 "source": self.source}  # fmt: skip
+
+    def dumps(self) -> str:
+        """The table as the shipped file: one bucket a line, [right, total]."""
+        rows = [f'  "{k}": [{v[0]}, {v[1]}]' for k, v in sorted(self.buckets.items())]
+        body = ",\n".join(rows)
+        return f'{{\n "source": {json.dumps(self.source)},\n "buckets": {{\n{body}\n }}\n}}\n'
 
 
 @cache

@@ -39,6 +39,9 @@ from dalil.catalogue.consensus import (
 )
 from dalil.catalogue.layout import FIELDS
 
+# A number read alone on a card that carries up to three (a wide first photo, most of the
+# card hidden) may be any of the three, or a mark read as digits: half the weight.
+LONE_WEIGHT = 0.5
 NUMBERS = "numbers"
 NEIGHBOURS = "neighbours"
 NEAR_DUPLICATE = "near-duplicate"
@@ -185,20 +188,33 @@ def continues(case: _Case, photo: PhotoFacts, params: GroupingParameters) -> flo
     """How strongly ``photo`` continues ``case`` (> 0) or starts a new one (<= 0)."""
     score = 0.0
     known = {name: _best(case, name) for name in FIELDS}
+    alone = _lone(photo)
     for name in FIELDS:
         vote = photo.votes.get(name)
         best = known[name]
         if vote is None or vote.value is None or vote.confidence < USABLE or best is None:
             continue
         weight = min(vote.confidence, best[1])
+        if alone or all(_lone(p) for p, _ in case.members if _agrees(p, name, best[0])):
+            weight *= LONE_WEIGHT
         if vote.value == best[0]:
             score += weight
-        elif not _partial(vote.value, known):
+        elif not _partial(vote.value, known) and not _elsewhere(best[0], photo):
             score -= weight
     gap = _gap(case.last, photo)
     if gap is not None:
         score += params.quick_weight if gap <= params.case_pause else -params.pause_weight
     return score
+
+
+def _lone(photo: PhotoFacts) -> bool:
+    """A photo on which one number alone was read, where a card carries up to three."""
+    return sum(v.value is not None and v.confidence >= USABLE for v in photo.votes.values()) == 1
+
+
+def _agrees(photo: PhotoFacts, name: str, value: str) -> bool:
+    vote = photo.votes.get(name)
+    return vote is not None and vote.value == value and vote.confidence >= USABLE
 
 
 def _best(case: _Case, name: str) -> tuple[str, float] | None:
@@ -214,8 +230,15 @@ def _partial(value: str, known: dict[str, tuple[str, float] | None]) -> bool:
     """A value that is part of one of the case's numbers: the same card read with a
     corner covered or a line lost ("335" of 1335, "2667215" of 2667/215). It neither
     confirms nor contradicts the case."""
-    joined = "".join(k[0] for k in known.values() if k is not None)
-    return any(value in k[0] for k in known.values() if k is not None) or value in joined
+    values = [k[0] for k in known.values() if k is not None]
+    joined = "".join(values)
+    return any(value in k or k in value for k in values) or value in joined
+
+
+def _elsewhere(value: str, photo: PhotoFacts) -> bool:
+    """The case's value read by the photo in another field: a card of which one line was
+    found and taken for the wrong number (the detainee number read as a report alone)."""
+    return any(v.value == value for v in photo.votes.values() if v.confidence >= USABLE)
 
 
 def _split_session(

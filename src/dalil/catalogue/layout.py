@@ -34,6 +34,10 @@ BRANCH_DIGITS = range(2, 5)
 MISSING_FIELD = 2.5
 UNKNOWN_BRANCH = 1.0
 IMPLAUSIBLE = 4.0
+# Even the best layout may be implausible ("55" as a report number: a mark read as digits);
+# its fields' confidences are scaled by sigmoid(score + offset), which leaves a complete,
+# plausible card at 0.999 and makes a two-digit "report" unusable.
+PLAUSIBILITY_OFFSET = 2.0
 LAYOUT_PRIOR = {"three_lines": 0.4, "branch_first": 0.0, "two_lines": 0.0, "report_only": 0.0}
 
 BRANCH_NOT_IN_VOCABULARY = "branch-not-in-vocabulary"
@@ -118,11 +122,12 @@ def parse_lines(lines: Sequence[Line], vocabulary: Vocabulary) -> Parsed:
         return Parsed(None, EMPTY.fields, tuple(flags), script)
     weights = _softmax([c.score for c in candidates])
     best = candidates[0]
+    plausible = 1.0 / (1.0 + math.exp(-(best.score + PLAUSIBILITY_OFFSET)))
     fields = {}
     for name in FIELDS:
         chosen = best.fields[name]
-        share = sum(w for c, w in zip(candidates, weights, strict=True)
-                    if c.fields[name].value == chosen.value)  # fmt: skip
+        share = plausible * sum(w for c, w in zip(candidates, weights, strict=True)
+                                if c.fields[name].value == chosen.value)  # fmt: skip
         fields[name] = FieldRead(chosen.value, chosen.confidence * share)
     if len(candidates) > 1 and weights[1] > 0.2 and _differ(best, candidates[1]):
         flags.append(LAYOUT_AMBIGUOUS)

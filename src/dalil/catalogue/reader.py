@@ -34,7 +34,7 @@ from dalil.catalogue.layout import EMPTY, FIELDS, INCOMPLETE, Line, Parsed, pars
 from dalil.catalogue.lines import VARIANTS, TextLine, binarise, line_crops, stacks, writing_corners
 from dalil.catalogue.vocabulary import Vocabulary
 
-READER = "dalil-reader/1"  # bump when the same photo could be read differently
+READER = "dalil-reader/2"  # bump when the same photo could be read differently
 WESTERN_CHARS = set("0123456789/ ")
 # A card is Eastern Arabic when this share of what the Latin recogniser reads on it is
 # not a digit: Western cards score ~0-0.1 (an O for a 0), Eastern ones ~0.3-0.8.
