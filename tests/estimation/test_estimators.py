@@ -8,7 +8,7 @@ import pytest
 from dalil.estimation import diagnostics, lcmcr, loglinear
 from dalil.estimation.histories import CaptureTable, from_memberships
 
-from .simulate import heterogeneous, independent
+from .simulate import heterogeneous, independent, latent_classes
 
 FAST = lcmcr.Settings(burn_in=600, samples=300, thin=3, chains=3, seed=7)
 
@@ -57,6 +57,38 @@ def test_lcmcr_recovers_n_under_heterogeneous_capture() -> None:
     assert abs(posterior.median - 5000) / 5000 < 0.12
 
 
+def test_lcmcr_intervals_cover_n_when_data_come_from_its_own_model() -> None:
+    # A wrong full conditional (the unobserved cell, the N update, the stick breaks)
+    # shows here as intervals that miss on one side: this is the sampler's calibration.
+    quick = lcmcr.Settings(burn_in=400, samples=200, thin=2, chains=2, seed=3)
+    covered, below = 0, 0
+    for seed in range(12):
+        posterior = lcmcr.sample(latent_classes(1500, 4, seed=100 + seed), quick)
+        low, high = posterior.interval()
+        covered += low <= 1500 <= high
+        below += high < 1500
+    assert covered >= 10, (covered, below)
+
+
+@pytest.mark.parametrize(
+    ("design", "share_low"),
+    [
+        # Two of the designs of Manrique-Vallier (2016) as HRDAG publishes them: most
+        # people rarely listed, a few listed almost everywhere.
+        (([0.033, 0.033, 0.099, 0.132, 0.033], [0.66, 0.825, 0.759, 0.99, 0.693]), 0.9),
+        (([0.113, 0.113, 0.199, 0.232, 0.133], [0.86, 0.925, 0.859, 0.99, 0.793]), 0.8),
+    ],
+)
+def test_lcmcr_recovers_n_in_published_latent_class_designs(
+    design: tuple[list[float], list[float]], share_low: float
+) -> None:
+    low_p, high_p = design
+    table = heterogeneous(2000, high_p, low_p, 1.0 - share_low, seed=21)
+    posterior = lcmcr.sample(table, FAST)
+    low, high = posterior.interval()
+    assert low <= 2000 <= high
+
+
 def test_lcmcr_is_deterministic_for_a_seed() -> None:
     table = independent(800, [0.4, 0.3, 0.5], seed=2)
     settings = lcmcr.Settings(burn_in=50, samples=40, thin=2, chains=2, seed=99)
@@ -79,6 +111,16 @@ def test_rhat_flags_chains_that_disagree_and_passes_chains_that_agree() -> None:
     disagree = agree + np.arange(4)[:, None] * 3.0
     assert diagnostics.split_rhat(agree) < 1.02
     assert diagnostics.split_rhat(disagree) > 1.5
+
+
+def test_rank_rhat_flags_chains_that_disagree_in_centre_or_spread() -> None:
+    rng = np.random.default_rng(2)
+    agree = rng.lognormal(size=(4, 500))  # skewed like draws of N
+    shifted = agree + np.arange(4)[:, None]
+    wider = agree * np.array([1.0, 1.0, 1.0, 4.0])[:, None]
+    assert diagnostics.rank_rhat(agree) < 1.02
+    assert diagnostics.rank_rhat(shifted) > 1.1
+    assert diagnostics.rank_rhat(wider) > 1.05
 
 
 def test_ess_of_independent_draws_is_near_their_number_and_of_a_sticky_chain_far_below() -> None:

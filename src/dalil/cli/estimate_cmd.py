@@ -33,7 +33,7 @@ def estimate(
     report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the LCMCR sampler.")] = 20160101,
     samples: Annotated[int, typer.Option(help="LCMCR draws kept per chain.")] = 1000,
-    burn_in: Annotated[int, typer.Option(help="LCMCR iterations discarded per chain.")] = 5000,
+    burn_in: Annotated[int, typer.Option(help="LCMCR iterations discarded per chain.")] = 10000,
     criterion: Annotated[str, typer.Option(help="Log-linear model selection: aic or bic.")] = "aic",
     archive_dir: ArchiveOption = None,  # type: ignore[assignment]
     json_output: JsonOption = False,

@@ -4,6 +4,13 @@ Both follow Gelman et al., *Bayesian Data Analysis* (3rd ed., §11.4–11.5): R-
 compares the spread within and between half-chains (near 1 when the chains agree);
 the effective sample size discounts the draws by their autocorrelation, summed in
 pairs until the pairs turn negative (Geyer's initial positive sequence).
+
+``rank_rhat`` is the rank-normalised R-hat of Vehtari et al. (2021, *Bayesian
+Analysis* 16:667): split R-hat of the normal scores of the pooled ranks, and of the
+ranks of the distance to the median (which catches chains that agree on the centre but
+not on the spread), whichever is larger. Posterior draws of a population size are
+skewed with a long right tail; plain R-hat on raw draws is driven by a few tail
+draws there, the rank-normalised one is not, and it still fails chains that disagree.
 """
 
 from __future__ import annotations
@@ -34,6 +41,23 @@ def split_rhat(draws: FloatArray) -> float:
         return 1.0
     pooled = (n - 1) / n * within + between / n
     return float(np.sqrt(pooled / within))
+
+
+def _normal_scores(values: FloatArray) -> FloatArray:
+    from scipy.stats import norm, rankdata
+
+    ranks = rankdata(values, method="average").reshape(values.shape)
+    return np.asarray(norm.ppf((ranks - 0.375) / (values.size + 0.25)), dtype=np.float64)
+
+
+def rank_rhat(draws: FloatArray) -> float:
+    """Rank-normalised split R-hat (bulk and folded), the larger of the two."""
+    chains = np.atleast_2d(draws)
+    if np.all(chains == chains.flat[0]):
+        return 1.0
+    bulk = split_rhat(_normal_scores(chains))
+    folded = split_rhat(_normal_scores(np.abs(chains - np.median(chains))))
+    return max(bulk, folded)
 
 
 def _autocorrelation(chain: FloatArray) -> FloatArray:

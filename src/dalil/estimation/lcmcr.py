@@ -21,6 +21,13 @@ The Gibbs sampler augments the n observed people with the n0 never captured:
 
 Defaults follow the LCMCR R package (K* = 10, a = b = 0.25). Chains share one generator
 seeded by ``Settings.seed``: the same seed gives the same draws on every machine.
+
+This Gibbs sampler, like the R package's, mixes slowly where N is weakly identified
+(three lists, or a class rarely listed): N, the unobserved count of the rarely listed
+classes and their capture probabilities move together along a ridge, a few hundred
+to a few thousand iterations per independent draw. Hence the long default chain
+(10,000 burn-in, 1,000 draws thinned by 20: 30,000 iterations per chain; the package's
+own example uses 10,000 + 100,000) and R-hat on every estimate.
 """
 
 from __future__ import annotations
@@ -45,9 +52,9 @@ class Settings:
     max_classes: int = 10
     alpha_shape: float = 0.25
     alpha_rate: float = 0.25
-    burn_in: int = 5000
+    burn_in: int = 10000
     samples: int = 1000
-    thin: int = 10
+    thin: int = 20
     chains: int = 4
     seed: int = 20160101
 
@@ -79,6 +86,12 @@ class Posterior:
 
     @property
     def rhat(self) -> float:
+        """Rank-normalised split R-hat of N (see ``diagnostics.rank_rhat``)."""
+        return diagnostics.rank_rhat(self.draws.astype(np.float64))
+
+    @property
+    def rhat_raw(self) -> float:
+        """Split R-hat of the raw draws of N, sensitive to their long right tail."""
         return diagnostics.split_rhat(self.draws.astype(np.float64))
 
     @property
@@ -90,44 +103,51 @@ class _Chains:
     """Several Gibbs chains advanced together: every array has the chain as first axis.
 
     Running chains side by side in one set of array operations costs about as much as
-    running one, and several chains are what makes R-hat meaningful.
+    running one, and several chains are what makes R-hat meaningful. The unobserved
+    people are the last row of the pattern matrix (all zeros, count n0), so that one
+    multinomial draw allocates observed and unobserved people to classes (step 1).
+    Chains start dispersed: capture probabilities drawn from their prior, equal class
+    weights and n0 = n, as the R package does apart from its single chain.
     """
 
     def __init__(self, x: IntArray, counts: IntArray, settings: Settings, rng: np.random.Generator):
         c, k = settings.chains, settings.max_classes
-        self.x = x.astype(np.float64)
-        self.counts = np.broadcast_to(counts, (c, counts.shape[0]))
+        self.x = np.vstack([x, np.zeros((1, x.shape[1]))]).astype(np.float64)
+        self.counts = np.zeros((c, x.shape[0] + 1), dtype=np.int64)
+        self.counts[:, :-1] = counts
         self.n = int(counts.sum())
+        self.counts[:, -1] = self.n
         self.s = settings
         self.rng = rng
         self.lam = rng.beta(1.0, 1.0, size=(c, x.shape[1], k))
         self.alpha = np.ones(c)
         self.log_pi = np.log(np.full((c, k), 1.0 / k))
-        self.n0 = np.full(c, self.n, dtype=np.int64)
 
     def step(self) -> IntArray:
         rng, s = self.rng, self.s
-        log_l = np.log(np.clip(self.lam, _EPS, 1.0))
-        log_miss = np.log(np.clip(1.0 - self.lam, _EPS, 1.0))
-        never = log_miss.sum(axis=1) + self.log_pi  # C × K: log P(class k, on no list)
-        logits = np.einsum("hj,cjk->chk", self.x, log_l - log_miss) + never[:, None, :]
-        observed = rng.multinomial(self.counts, _softmax(logits))  # C × H × K
-        missing = rng.multinomial(self.n0, _softmax(never))  # C × K
-        in_class = observed.sum(axis=1) + missing
-        captured = np.einsum("hj,chk->cjk", self.x, observed)
-        self.lam = rng.beta(1.0 + captured, 1.0 + in_class[:, None, :] - captured)
+        lam = np.clip(self.lam, _EPS, 1.0 - _EPS)
+        log_miss = np.log1p(-lam)
+        # C × (H+1) × K: log P(pattern h, class k); the last row is the unobserved pattern.
+        logits = (
+            self.x @ (np.log(lam) - log_miss) + (log_miss.sum(axis=1) + self.log_pi)[:, None, :]
+        )
+        allocated = rng.multinomial(self.counts, _softmax(logits))  # step 1
+        in_class = allocated.sum(axis=1)
+        captured = np.einsum("hj,chk->cjk", self.x, allocated)
+        self.lam = rng.beta(1.0 + captured, 1.0 + in_class[:, None, :] - captured)  # step 2
         after = np.cumsum(in_class[:, ::-1], axis=1)[:, ::-1][:, 1:]
-        v = rng.beta(1.0 + in_class[:, :-1], self.alpha[:, None] + after)
+        v = rng.beta(1.0 + in_class[:, :-1], self.alpha[:, None] + after)  # step 3
         v = np.clip(v, _EPS, 1.0 - _EPS)
         log_rest = np.log1p(-v)
         self.log_pi = np.concatenate([np.log(v), np.zeros((v.shape[0], 1))], axis=1)
         self.log_pi[:, 1:] += np.cumsum(log_rest, axis=1)
         rate = s.alpha_rate - log_rest.sum(axis=1)
-        self.alpha = rng.gamma(s.alpha_shape + s.max_classes - 1, 1.0 / rate)
-        miss = np.log(np.clip(1.0 - self.lam, _EPS, 1.0)).sum(axis=1) + self.log_pi
+        self.alpha = rng.gamma(s.alpha_shape + s.max_classes - 1, 1.0 / rate)  # step 4
+        miss = np.log1p(-np.clip(self.lam, _EPS, 1.0 - _EPS)).sum(axis=1) + self.log_pi
         pi0 = np.minimum(np.exp(miss).sum(axis=1), 1.0 - _EPS)
-        self.n0 = rng.negative_binomial(self.n, 1.0 - pi0).astype(np.int64)
-        return self.n + self.n0
+        n0 = rng.negative_binomial(self.n, 1.0 - pi0).astype(np.int64)  # step 5
+        self.counts[:, -1] = n0
+        return np.asarray(self.n + n0, dtype=np.int64)
 
 
 def _softmax(logits: FloatArray) -> FloatArray:

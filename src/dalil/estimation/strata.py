@@ -104,7 +104,7 @@ def _lcmcr(table: CaptureTable, settings: lcmcr.Settings) -> MethodEstimate:
         high,
         time.perf_counter() - start,
         f"posterior median; {settings.chains} chains × {settings.samples} draws",
-        {"rhat": posterior.rhat, "ess": posterior.ess},
+        {"rhat": posterior.rhat, "rhat_raw": posterior.rhat_raw, "ess": posterior.ess},
         tuple((float(e), int(c)) for e, c in zip(edges[:-1], counts, strict=True)),
     )
 
