@@ -125,7 +125,10 @@ def _start_rapidocr() -> None:
 
 
 def _rapidocr(path: str) -> list[tuple[str, float]]:
-    result = _engine(Path(path).read_bytes())
+    try:
+        result = _engine(Path(path).read_bytes())
+    except Exception:  # a damaged file reads as nothing, as in ours
+        return []
     texts = result.txts or ()
     scores = result.scores or ()
     return [(str(t), float(s)) for t, s in zip(texts, scores, strict=True)]

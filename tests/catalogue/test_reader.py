@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from dalil.catalogue import glyphs
+from dalil.catalogue.cardview import card_crop
 from dalil.catalogue.lines import binarise
 from dalil.catalogue.reader import NO_WRITING, Reader
 from dalil.catalogue.vocabulary import load_vocabulary
@@ -72,3 +73,14 @@ def test_bytes_that_are_not_an_image_are_flagged(reader: Reader) -> None:
     reading = reader.read_bytes(b"not a jpeg")
     assert reading.flags == ("undecodable",)
     assert reading.as_json()["detainee"] == {"value": None, "bp": 0}
+
+
+@pytest.mark.parametrize("angle", [-25.0, 20.0])
+def test_the_reviewers_crop_of_a_turned_card_is_upright(reader: Reader, angle: float) -> None:
+    photo = card_photo(["1608", "251", "2801"], angle)
+    reading = reader.read_image(photo)
+    assert reading.card is not None
+    crop = card_crop(cv2.imencode(".png", photo)[1].tobytes(), [list(p) for p in reading.card])
+    assert crop is not None
+    regions = reader.engine.detect(np.ascontiguousarray(crop[:, :, ::-1]))
+    assert len(regions) >= 3 and all(abs(r.angle) < 5 for r in regions)

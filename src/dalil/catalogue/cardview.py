@@ -28,10 +28,8 @@ def card_crop(data: bytes, corners: Corners | None) -> npt.NDArray[np.uint8] | N
     if corners:
         points = np.array(corners, dtype=np.float64)
         centre = points.mean(axis=0)
-        edges = [points[(i + 1) % 4] - points[i] for i in range(4)]
-        longest = max(edges, key=lambda e: float(np.hypot(*e)))
-        angle = math.degrees(math.atan2(float(longest[1]), float(longest[0])))
-        angle = (angle + 90) % 180 - 90  # the writing runs left to right, never upside down
+        edge = points[1] - points[0]  # the reader gives the corners with the text along this
+        angle = math.degrees(math.atan2(float(edge[1]), float(edge[0])))
         matrix = cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), angle, 1.0)
         turned = points @ matrix[:, :2].T + matrix[:, 2]
         (x0, y0), (x1, y1) = turned.min(axis=0), turned.max(axis=0)

@@ -171,9 +171,14 @@ def binarise_bgr(crop: Image) -> Image:
 
 
 def writing_corners(lines: list[TextLine]) -> list[tuple[float, float]]:
-    """Corners of the box around all lines, for a reviewer's crop of the card."""
+    """Corners of the box around all lines, in the writing's own frame: top left, top
+    right, bottom right, bottom left as one reads it (the first edge runs along the text),
+    grown by a margin; for a reviewer's upright crop of the card."""
+    along, across = _frame(lines[0].angle)
     points = np.array([p for line in lines for r in line.regions for p in r.corners()])
-    rect = cv2.minAreaRect(points.astype(np.float32))
-    (cx, cy), (w, h), a = rect
-    grown = ((cx, cy), (w * 1.25 + 10, h * 1.25 + 10), a)
-    return [(float(x), float(y)) for x, y in cv2.boxPoints(grown)]
+    a, c = points @ along, points @ across
+    margin = 0.25 * max(line.height for line in lines)
+    a0, a1, c0, c1 = a.min() - margin, a.max() + margin, c.min() - margin, c.max() + margin
+    corners = [a0 * along + c0 * across, a1 * along + c0 * across,
+               a1 * along + c1 * across, a0 * along + c1 * across]  # fmt: skip
+    return [(float(x), float(y)) for x, y in corners]
