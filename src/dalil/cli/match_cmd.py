@@ -16,20 +16,30 @@ app = typer.Typer(
 )
 
 CasesOption = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--cases",
         help="PM cases as a JSON list (case_id, branch, death_date, photo_dates, sex, "
-        "age_min, age_max, marks, place), until the catalogue provides them.",
+        "age_min, age_max, marks, place) instead of the catalogue's cases.",
     ),
 ]
 
 
-def _load_cases(archive: Any, path: Path) -> list[Any]:
+def _load_cases(archive: Any, path: Path | None) -> list[Any]:
     from dalil.errors import InputError
+    from dalil.identification.pm_cases import from_catalogue
     from dalil.identification.pm_faces import load_case_faces
     from dalil.identification.records import case_from_json
 
+    if path is None:
+        with archive.read() as conn:
+            cases = from_catalogue(conn)
+        if not cases:
+            raise InputError(
+                "the catalogue has no cases yet: run `dalil catalogue read` and "
+                "`dalil catalogue group` first (or give --cases FILE)"
+            )
+        return cases
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -39,9 +49,26 @@ def _load_cases(archive: Any, path: Path) -> list[Any]:
     return [case_from_json(item, faces.get(str(item["case_id"]))) for item in data]
 
 
+@app.command("faces")
+def faces(
+    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    json_: JsonOption = False,
+) -> None:
+    """Embed the faces in every catalogued case's photos (once each), for matching."""
+    from dalil.cli.common import BarReporter
+    from dalil.identification.pm_cases import embed_catalogue_faces
+
+    with open_archive(archive_dir) as archive:
+        added = embed_catalogue_faces(archive, BarReporter(enabled=not json_))
+    if json_:
+        print_json({"faces_added": added})
+    else:
+        out.print(f"{added} faces embedded")
+
+
 @app.command("run")
 def run(
-    cases_file: CasesOption,
+    cases_file: CasesOption = None,
     code: Annotated[str | None, typer.Argument(help="Report code; omit with --all.")] = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Every report with identification consent.")
