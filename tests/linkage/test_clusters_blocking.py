@@ -88,3 +88,48 @@ def test_missing_keys_never_block_together() -> None:
     rule = blocking.Rule("given+family", ("given_key", "family_key"))
     [report] = blocking.add_block_columns(table, (rule,))
     assert report.pairs == 0
+
+
+def _names(rows: list[tuple[str | None, ...]], governorate: str = "حمص") -> pd.DataFrame:
+    columns = ["given_key", "father_key", "grandfather_key", "family_key"]
+    table = pd.DataFrame(rows, columns=columns)
+    for column in columns:
+        table[f"alt_{column}"] = None
+    table["governorate"] = governorate
+    return table
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("SML", "RM", None, "ZB"), ("SML", None, None, "RM")),  # family left out
+        (("SMR", "NS", None, "JLD"), ("JLD", "SMR", None, "NS")),  # family written first
+        (("BDL", "KSM", "RDN", "HMD"), ("BDL", "KSM", None, None)),  # two parts only
+    ],
+)
+def test_name_pairs_meet_when_a_part_is_missing_or_moved(
+    first: tuple[str | None, ...], second: tuple[str | None, ...]
+) -> None:
+    table = _names([first, second])
+    rule = blocking.Rule("name pairs", ("name_pairs",), array=True)
+    [report] = blocking.add_block_columns(table, (rule,))
+    assert set(table["blk_0"][0]) & set(table["blk_0"][1])
+    assert report.pairs >= 1
+
+
+def test_name_pairs_use_the_other_script_when_the_first_has_a_typo() -> None:
+    table = _names([("KLD", "HMD", None, "KTB"), ("XLD", "HMD", None, "KTB")])
+    table.loc[1, ["alt_given_key", "alt_father_key", "alt_family_key"]] = ["KLD", "HMD", "KTB"]
+    table.loc[0, "family_key"] = "KTX"  # and a typo in the family name of the first
+    rule = blocking.Rule("name pairs", ("name_pairs",), array=True)
+    blocking.add_block_columns(table, (rule,))
+    assert set(table["blk_0"][0]) & set(table["blk_0"][1])
+
+
+def test_oversized_name_pair_blocks_are_dropped_key_by_key() -> None:
+    table = _names([("MHMD", "HMD", None, "KTB")] * 30 + [("GTH", "HMD", None, "NJR")] * 2)
+    rule = blocking.Rule("name pairs", ("name_pairs",), array=True)
+    [report] = blocking.add_block_columns(table, (rule,), max_block=10)
+    assert report.skipped_blocks >= 1
+    assert table["blk_0"][31]  # the rare names keep their keys
+    assert all("MHMD" not in k for k in table["blk_0"][0] or [])

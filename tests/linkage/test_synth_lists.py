@@ -52,3 +52,28 @@ def test_capture_depends_on_covariates_so_lists_are_not_independent() -> None:
     both = sum(1 for p in visible if len(p["lists"]) >= 2) / len(visible)
     assert both > 3 * sum(1 for p in hidden if len(p["lists"]) >= 2) / len(hidden)
     assert sum(1 for p in data.people if not p["lists"]) > 1000  # many never documented
+
+
+def test_wide_family_pool_is_many_times_the_curated_one_and_keeps_it() -> None:
+    wide, weights = synth.family_pool("wide")
+    listed, _ = synth.family_pool("listed")
+    assert len(wide) > 8 * len(listed) and set(listed) <= set(wide)
+    assert len(weights) == len(wide) and weights == sorted(weights)
+
+
+def test_generated_family_names_meet_their_latin_spellings_under_the_key() -> None:
+    from dalil.linkage import names
+
+    wide, _ = synth.family_pool("wide")
+    generated = [(a, s) for a, spellings in wide.items() for s in spellings if "أبو" not in a]
+    agree = sum(
+        names.part_key(a, family=True) == names.part_key(s, family=True) for a, s in generated
+    )
+    # Latin th for ذ and s for ث are what clerks write, and what the loose key is for.
+    assert agree / len(generated) > 0.95
+
+
+def test_arabic_typing_errors_stay_in_arabic_script() -> None:
+    data = synth.generate(3000, 5, seed=3)
+    for row in data.records["families"]:
+        assert not any("a" <= c <= "z" for c in row.get("full_name", "").lower()), row

@@ -1,13 +1,22 @@
 """What the linkage model compares: one row of keys per record, from its fields.
 
 Names come either as parts (given, father, ...) or as a full name that ``names.parse``
-splits; when a record has both Arabic and Latin spellings, the Arabic one is used,
-since Arabic spelling varies less than transliteration. Birth year is taken from the
-birth date, else estimated from age at death (±1 year, handled by the comparison).
+splits. A record may carry its name in both scripts (``full_name`` in Arabic and
+``full_name_latin``); the Arabic spelling gives the main keys, since Arabic spelling
+varies less than transliteration, and the Latin one gives a second set (``alt_*``)
+that blocking and the name comparisons also use: a typing error in one script is
+rarely repeated in the other, and the two may be written in a different order.
+Birth year is taken from the birth date, else estimated from age at death (±1 year,
+handled by the comparison).
+
+Names repeat endlessly across lists, so the keys of each distinct spelling are
+computed once (``_parts_of`` is cached on the raw text): a list of 200,000 records
+costs a few tens of thousands of parses, not 200,000.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -15,11 +24,13 @@ import pandas as pd
 from dalil.linkage import keys, names, script
 
 PARTS = ("given", "father", "grandfather", "family", "mother")
+NAME_PARTS = PARTS[:4]  # the parts of the person's own name, in written order
 COLUMNS = (
     "unique_id",
     "source_dataset",
     *(f"{p}_key" for p in PARTS),
     *(f"{p}_loose" for p in PARTS),
+    *(f"alt_{p}_key" for p in NAME_PARTS),
     "sex",
     "birth_date",
     "birth_year",
@@ -29,6 +40,8 @@ COLUMNS = (
     "branch",
     "national_id",
 )
+
+Parts = tuple[str | None, str | None, str | None, str | None]
 
 
 def _pick(record: Mapping[str, str | None], name: str) -> str | None:
@@ -41,9 +54,30 @@ def name_parts(record: Mapping[str, str | None]) -> dict[str, str | None]:
     full = _pick(record, "full_name")
     if full and not (parts["given"] and parts["family"]):
         parsed = names.parse(full)
-        for part in ("given", "father", "grandfather", "family"):
+        for part in NAME_PARTS:
             parts[part] = parts[part] or getattr(parsed, part)
     return parts
+
+
+def _latin_parts(record: Mapping[str, str | None]) -> dict[str, str | None] | None:
+    """The Latin spelling's parts when the record also has an Arabic one, else None."""
+    if not any(record.get(f"{p}_name_latin") for p in ("full", *NAME_PARTS)):
+        return None
+    if not any(record.get(f"{p}_name") for p in ("full", *NAME_PARTS)):
+        return None
+    parts = {p: record.get(f"{p}_name_latin") for p in NAME_PARTS}
+    full = record.get("full_name_latin")
+    if full and not (parts["given"] and parts["family"]):
+        parsed = names.parse(full)
+        for part in NAME_PARTS:
+            parts[part] = parts[part] or getattr(parsed, part)
+    return parts
+
+
+@functools.lru_cache(maxsize=400_000)
+def _key(text: str | None, family: bool) -> tuple[str | None, str | None]:
+    key = names.part_key(text, family=family)
+    return key, (keys.loose_key(key) if key else None)
 
 
 def _year(date: str | None) -> int | None:
@@ -55,9 +89,10 @@ def features(uid: int, source: str, record: Mapping[str, str | None]) -> dict[st
     parts = name_parts(record)
     row: dict[str, object] = {"unique_id": uid, "source_dataset": source}
     for part, text in parts.items():
-        key = names.part_key(text, family=part == "family")
-        row[f"{part}_key"] = key
-        row[f"{part}_loose"] = keys.loose_key(key) if key else None
+        row[f"{part}_key"], row[f"{part}_loose"] = _key(text, part == "family")
+    latin = _latin_parts(record)
+    for part in NAME_PARTS:
+        row[f"alt_{part}_key"] = _key(latin[part], part == "family")[0] if latin else None
     birth = record.get("birth_date")
     death = record.get("death_date")
     birth_year = _year(birth)
@@ -77,6 +112,7 @@ def features(uid: int, source: str, record: Mapping[str, str | None]) -> dict[st
     return row
 
 
+@functools.lru_cache(maxsize=100_000)
 def _normal(text: str) -> str:
     if script.is_arabic(text):
         return script.normalise_arabic(text)
@@ -88,4 +124,13 @@ def frame(records: Iterable[tuple[int, str, Mapping[str, str | None]]]) -> pd.Da
     rows = [features(uid, source, record) for uid, source, record in records]
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     table["birth_year"] = table["birth_year"].astype("Int64")
+    table["name_tokens"] = name_tokens(table)
     return table
+
+
+def name_tokens(table: pd.DataFrame) -> pd.Series:
+    """The distinct keys of a record's own name parts in both scripts, in any order."""
+    columns = [f"{p}_key" for p in NAME_PARTS] + [f"alt_{p}_key" for p in NAME_PARTS]
+    rows = table[columns].itertuples(index=False, name=None)
+    tokens = [sorted({v for v in row if isinstance(v, str)}) for row in rows]
+    return pd.Series([t if len(t) >= 2 else None for t in tokens], index=table.index, dtype=object)

@@ -8,6 +8,7 @@ value cannot be read.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -143,7 +144,13 @@ def validate(
 def _text(value: object) -> str | None:
     if value is None:
         return None
-    text = unicodedata.normalize("NFC", str(value)).strip()
+    return _clean_text(str(value))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _clean_text(value: str) -> str | None:
+    # Lists repeat names, dates and places endlessly: each distinct value is cleaned once.
+    text = unicodedata.normalize("NFC", value).strip()
     return text or None
 
 
@@ -176,6 +183,7 @@ def _clean(raw: dict[str, str | None], number: int) -> tuple[dict[str, str | Non
     return record, errors
 
 
+@functools.lru_cache(maxsize=100_000)
 def parse_date(text: str) -> str:
     """An ISO date, possibly partial ("1985", "1985-04"); DD/MM/YYYY is read too."""
     text = text.strip().translate(_EASTERN_DIGITS).split(" ")[0].split("T")[0]
@@ -202,6 +210,7 @@ _GOVERNORATE_INDEX = {
 }
 
 
+@functools.lru_cache(maxsize=10_000)
 def canonical_governorate(text: str) -> str:
     """The Arabic name of a Syrian governorate for any listed spelling; else as written."""
     norm = script.normalise_arabic(text) if script.is_arabic(text) else script.normalise_latin(text)

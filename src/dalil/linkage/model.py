@@ -79,6 +79,14 @@ def _name_comparison(part: str) -> Any:
     levels: list[Any] = [
         cll.NullLevel(key),
         cll.ExactMatchLevel(key).configure(tf_adjustment_column=key, label_for_charts="exact key"),
+    ]
+    if part in _NEIGHBOURS:
+        # The record's other script (Latin next to Arabic) may carry the name without the
+        # typing error of the first, or may be the only spelling the other record shares.
+        alt = f"alt_{key}"
+        other_script = f"{alt}_l = {key}_r OR {key}_l = {alt}_r OR {alt}_l = {alt}_r"
+        levels.append(cll.CustomLevel(other_script, label_for_charts="exact in the other script"))
+    levels += [
         cll.ExactMatchLevel(loose).configure(label_for_charts="loose key"),
         cll.JaroWinklerLevel(key, JW_SIMILAR).configure(label_for_charts="similar key"),
     ]
@@ -185,11 +193,14 @@ def predict(
     reports = blocking.add_block_columns(
         table, settings.rules, settings.max_block, settings.max_pairs
     )
-    block_columns = [f"blk_{i}" for i in range(len(settings.rules))]
+    block_rules: list[Any] = [
+        block_on(f"blk_{i}", arrays_to_explode=[f"blk_{i}"] if rule.array else None)
+        for i, rule in enumerate(settings.rules)
+    ]
     creator = SettingsCreator(
         link_type="dedupe_only",
         comparisons=comparison_list if comparison_list is not None else comparisons(),
-        blocking_rules_to_generate_predictions=[block_on(c) for c in block_columns],
+        blocking_rules_to_generate_predictions=block_rules,
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
         additional_columns_to_retain=["source_dataset"],

@@ -14,6 +14,16 @@ keeps. Records carry transliteration variants (from ``linkage.spellings``), typi
 errors, missing parts, swapped name order, shifted dates and a few duplicates within
 a list. The truth — who every record is, the population size by stratum — is written
 next to the lists and never read by the linkage.
+
+Family names. Syrian lists hold thousands of family names; the 60 curated ones in
+``linkage.spellings`` alone made two unrelated people share a family name one time in
+60, which no real list does. The ``wide`` pool (the default) keeps them as the common
+head (30% of people) and adds the forms most Syrian family names take: al- and Abu with
+a given name (العمر, أبو زيد) and occupational or descriptive names built on
+triliteral roots in four patterns (فاعل, فعيل, فعّال, مفعول: Kateb, Kabir, Najjar,
+Mahmoud), each with or without the article and with the Latin spellings clerks use
+(Al-Najjar, Alnajar, El Najjar, Najjar). ``pool="listed"`` draws from the 60 only, as
+the first version did.
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ import itertools
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +118,73 @@ _YEAR_CUMULATIVE = list(itertools.accumulate((1, 3, 3, 2, 1)))
 _SPELLING_CUMULATIVE = [list(itertools.accumulate(2.0**-i for i in range(n))) for n in range(9)]
 
 
-def _person(rng: np.random.Generator, pid: int) -> dict[str, Any]:
+# Consonants of the roots below with their Latin spellings, usual first.
+_CONSONANTS: dict[str, tuple[str, ...]] = {
+    "ب": ("b",), "ت": ("t",), "ث": ("th", "s"), "ج": ("j", "g"), "ح": ("h",),
+    "خ": ("kh",), "د": ("d",), "ذ": ("dh", "z"), "ر": ("r",), "ز": ("z",), "س": ("s",),
+    "ش": ("sh", "ch"), "ص": ("s",), "ض": ("d", "dh"), "ط": ("t",), "ظ": ("z", "dh"),
+    "غ": ("gh",), "ف": ("f",), "ق": ("q", "k"), "ك": ("k",), "ل": ("l",), "م": ("m",),
+    "ن": ("n",), "ه": ("h",),
+}  # fmt: skip
+_ROOT_TEXT = (
+    "كتب نجر صبغ حلق طبخ سلم حمد شكر نصر فضل كرم حكم رشد جبر قدر فرح صبر حفظ شرف نظم "
+    "جمل كمل برك زهر نبل رزق قسم شهب طهر فتح ذكر ملك رحم خلف بشر سمر جلد حرب درس زرق "
+    "صدق فرج قطن ثبت غزل خزن دبغ حجز بطر"
+)
+# Pattern → (Arabic from the three consonants, Latin spellings from their spellings).
+_PATTERNS: tuple[tuple[Callable[[str, str, str], str], tuple[str, ...]], ...] = (
+    (lambda a, b, c: a + "ا" + b + c, ("{a}a{b}e{c}", "{a}a{b}i{c}")),
+    (lambda a, b, c: a + b + "ي" + c, ("{a}a{b}i{c}", "{a}a{b}ee{c}")),
+    (lambda a, b, c: a + b + "ا" + c, ("{a}a{b}{b}a{c}", "{a}a{b}a{c}")),
+    (lambda a, b, c: "م" + a + b + "و" + c, ("Ma{a}{b}ou{c}", "Ma{a}{b}u{c}")),
+)
+# Share of people whose family name is one of the 60 curated ones in the wide pool.
+_CURATED_SHARE = 0.3
+
+
+def _article_forms(latin: tuple[str, ...]) -> tuple[str, ...]:
+    first = latin[0]
+    return (f"Al-{first}", f"Al{first.lower()}", f"El {first}", first, *latin[1:2])
+
+
+def _pattern_names() -> dict[str, tuple[str, ...]]:
+    names: dict[str, tuple[str, ...]] = {}
+    for root in _ROOT_TEXT.split():
+        a, b, c = root[0], root[1], root[2]
+        usual = {"a": _CONSONANTS[a][0], "b": _CONSONANTS[b][0], "c": _CONSONANTS[c][0]}
+        other = {"a": _CONSONANTS[a][-1], "b": _CONSONANTS[b][-1], "c": _CONSONANTS[c][-1]}
+        for arabic_of, templates in _PATTERNS:
+            spellings = [t.format(**usual) for t in templates] + [templates[0].format(**other)]
+            latin = tuple(dict.fromkeys(w.capitalize() for w in spellings))
+            arabic = arabic_of(a, b, c)
+            names[arabic] = latin
+            names["ال" + arabic] = _article_forms(latin)
+    return names
+
+
+def family_pool(pool: str = "wide") -> tuple[dict[str, tuple[str, ...]], list[float]]:
+    """Family names with their Latin spellings, and the cumulative weight of each."""
+    if pool == "listed":
+        return dict(FAMILY), list(itertools.accumulate([1.0] * len(FAMILY)))
+    if pool != "wide":
+        raise ValueError(f"unknown family-name pool {pool!r}: wide or listed")
+    generated: dict[str, tuple[str, ...]] = {}
+    for arabic, latin in MALE_GIVEN.items():
+        if " " in arabic:
+            continue
+        generated["ال" + arabic] = _article_forms(latin)
+        generated["أبو " + arabic] = (f"Abu {latin[0]}", f"Abou {latin[0]}", f"Abu {latin[-1]}")
+    generated.update(_pattern_names())
+    extra = {k: v for k, v in generated.items() if k not in FAMILY}
+    names = {**FAMILY, **extra}
+    weights = [_CURATED_SHARE / len(FAMILY)] * len(FAMILY)
+    weights += [(1.0 - _CURATED_SHARE) / len(extra)] * len(extra)
+    return names, list(itertools.accumulate(weights))
+
+
+def _person(
+    rng: np.random.Generator, pid: int, families: list[str], family_weights: list[float]
+) -> dict[str, Any]:
     male = rng.random() < 0.9
     given_table = MALE_GIVEN if male else FEMALE_GIVEN
     gov = _GOVERNORATE_NAMES[_weighted(rng, _GOVERNORATE_CUMULATIVE)]
@@ -122,7 +198,7 @@ def _person(rng: np.random.Generator, pid: int) -> dict[str, Any]:
         "given": _pick(rng, list(given_table)),
         "father": _pick(rng, list(MALE_GIVEN)),
         "grandfather": _pick(rng, list(MALE_GIVEN)),
-        "family": _pick(rng, list(FAMILY)),
+        "family": families[_weighted(rng, family_weights)],
         "mother": _pick(rng, list(FEMALE_GIVEN)),
         "birth": _iso(_ordinal(birth_year, 1 + int(rng.random() * 365))),
         "governorate": gov,
@@ -167,7 +243,10 @@ def _typo(rng: np.random.Generator, text: str) -> str:
         return text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]  # swapped letters
     if text[i] in ARABIC_TYPOS:
         return text[:i] + ARABIC_TYPOS[text[i]] + text[i + 1 :]
-    return text[:i] + _pick(rng, list("aeiouy")) + text[i + 1 :]  # vowel change
+    # A vowel typed wrongly, in the name's own script (the first version put Latin
+    # vowels into Arabic names, which no clerk does).
+    vowels = "اوي" if any("\u0600" <= c <= "\u06ff" for c in text) else "aeiouy"
+    return text[:i] + _pick(rng, list(vowels)) + text[i + 1 :]
 
 
 def _latin(rng: np.random.Generator, arabic: str, table: dict[str, tuple[str, ...]]) -> str:
@@ -180,13 +259,18 @@ def _latin(rng: np.random.Generator, arabic: str, table: dict[str, tuple[str, ..
     return choice
 
 
-def _render(rng: np.random.Generator, person: dict[str, Any], p: ListProfile) -> dict[str, str]:
+def _render(
+    rng: np.random.Generator,
+    person: dict[str, Any],
+    p: ListProfile,
+    families: dict[str, tuple[str, ...]],
+) -> dict[str, str]:
     given_table = MALE_GIVEN if person["sex"] == "M" else FEMALE_GIVEN
     parts = {
         "given": (person["given"], given_table),
         "father": (person["father"], MALE_GIVEN),
         "grandfather": (person["grandfather"], MALE_GIVEN),
-        "family": (person["family"], FAMILY),
+        "family": (person["family"], families),
     }
     present = {
         "given": True,
@@ -249,14 +333,21 @@ def _dates(rng: np.random.Generator, person: dict[str, Any], p: ListProfile) -> 
     return out
 
 
-def generate(people: int = 20_000, lists: int = 5, seed: int = 1) -> SyntheticLists:
-    """Simulate ``people`` victims and ``lists`` lists that document some of them."""
+def generate(
+    people: int = 20_000, lists: int = 5, seed: int = 1, pool: str = "wide"
+) -> SyntheticLists:
+    """Simulate ``people`` victims and ``lists`` lists that document some of them.
+
+    ``pool`` is the family-name pool: ``wide`` (default) or ``listed`` (the 60 curated).
+    """
     if not 2 <= lists <= len(PROFILES):
         raise ValueError(f"between 2 and {len(PROFILES)} lists")
+    families, family_weights = family_pool(pool)
+    family_names = list(families)
     rng = np.random.default_rng(seed)
     profiles = PROFILES[:lists]
     gov_effects = {(p.name, g): float(rng.normal(0.0, 0.4)) for p in profiles for g in GOVERNORATES}
-    population = [_person(rng, pid) for pid in range(1, people + 1)]
+    population = [_person(rng, pid, family_names, family_weights) for pid in range(1, people + 1)]
     records: dict[str, list[dict[str, str]]] = {p.name: [] for p in profiles}
     truth: list[tuple[str, str, int]] = []
     for person in population:
@@ -269,7 +360,9 @@ def generate(people: int = 20_000, lists: int = 5, seed: int = 1) -> SyntheticLi
             copies = 2 if rng.random() < p.duplicate else 1
             for _ in range(copies):
                 record_id = f"{p.name[:3].upper()}-{len(records[p.name]) + 1:07d}"
-                records[p.name].append({"record_id": record_id, **_render(rng, person, p)})
+                records[p.name].append(
+                    {"record_id": record_id, **_render(rng, person, p, families)}
+                )
                 truth.append((p.name, record_id, person["person_id"]))
     for rows in records.values():
         order = rng.permutation(len(rows))
