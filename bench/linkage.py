@@ -18,6 +18,11 @@ the rows as read from the file to clusters. Prints a table; --json writes the fi
 
     .venv/bin/python bench/linkage.py                     # synthetic 200k+ and FEBRL 1-4
     .venv/bin/python bench/linkage.py --people 20000 --only synthetic
+    .venv/bin/python bench/linkage.py --only synthetic --pool listed   # first version's names
+
+The synthetic lists draw family names from a pool of 568 (see ``dalil.synth.lists``);
+``--pool listed`` draws them from the 60 curated ones, as the first version of the
+benchmark did, which made two strangers share a family name one time in 60.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import copy
 import csv
 import json
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
@@ -49,10 +55,10 @@ MAX_PAIRS = 40_000_000
 # ---------------------------------------------------------------- data sets
 
 
-def synthetic(people: int, lists: int, seed: int, folder: Path) -> Path:
+def synthetic(people: int, lists: int, seed: int, folder: Path, pool: str = "wide") -> Path:
     from dalil.synth import lists as synth
 
-    data = synth.generate(people, lists, seed)
+    data = synth.generate(people, lists, seed, pool=pool)
     synth.write(data, folder)
     return folder
 
@@ -342,6 +348,12 @@ def main() -> None:
         "--people", type=int, default=130_000, help="synthetic population (≈1.6 records each)"
     )
     parser.add_argument("--lists", type=int, default=5)
+    parser.add_argument(
+        "--pool",
+        choices=["wide", "listed"],
+        default="wide",
+        help="family names of the synthetic lists: wide (568) or the 60 curated (first version)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", choices=["synthetic", "febrl"], default=None)
     parser.add_argument("--json", type=Path, default=None)
@@ -357,7 +369,7 @@ def main() -> None:
         folder = None
         if "synthetic" in datasets:
             t0 = time.perf_counter()
-            folder = str(synthetic(args.people, args.lists, args.seed, Path(tmp)))
+            folder = str(synthetic(args.people, args.lists, args.seed, Path(tmp), args.pool))
             print(f"synthetic lists generated in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         for dataset in datasets:
             for system in ("dalil", "plain"):
@@ -373,6 +385,8 @@ def main() -> None:
                     ),
                     file=sys.stderr,
                 )
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"family-name pool: {args.pool}; load average at the end: {load}")
     _print(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
