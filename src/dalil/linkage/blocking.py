@@ -172,6 +172,14 @@ def _set_key(table: pd.DataFrame) -> pd.Series:
     return pd.Series(keys, index=table.index, dtype="string")
 
 
+# For a name of n parts: the positions paired by ``_pairs_key`` (first with each other
+# part, last with each other part).
+_PAIR_POSITIONS = {
+    n: tuple(sorted({(0, j) for j in range(1, n)} | {(j, n - 1) for j in range(n - 1)}))
+    for n in range(len(_NAME_COLUMNS) + 1)
+}
+
+
 def _pairs_key(table: pd.DataFrame) -> pd.Series:
     """Unordered pairs of the first or last name part with another, both scripts, + place."""
     governorate = table["governorate"].tolist()
@@ -181,9 +189,10 @@ def _pairs_key(table: pd.DataFrame) -> pd.Series:
         where = place if isinstance(place, str) else ""
         keys: set[str] = set()
         for parts in (main, alt):
-            last = len(parts) - 1
-            for a, b in {(0, j) for j in range(1, last + 1)} | {(j, last) for j in range(last)}:
-                low, high = sorted((parts[a], parts[b]))
+            for a, b in _PAIR_POSITIONS[len(parts)]:
+                low, high = parts[a], parts[b]
+                if high < low:
+                    low, high = high, low
                 keys.add(f"{low}|{high}|{where}")
         out.append(sorted(keys) or None)
     return pd.Series(out, index=table.index, dtype=object)

@@ -132,6 +132,7 @@ def _latin_tokens(words: list[str]) -> list[Token]:
     return out
 
 
+@functools.lru_cache(maxsize=100_000)
 def _join_compound(word: str) -> str:
     if (match := _ABD_JOINED.match(word)) is not None and not word.startswith("abdo"):
         return "abdal" + match.group(1)

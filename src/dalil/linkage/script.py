@@ -48,6 +48,7 @@ _SPACES = re.compile(r"\s+")
 _ARABIZI = str.maketrans({"2": "", "3": "", "5": "kh", "6": "t", "7": "h", "8": "gh", "9": "q"})
 _APOSTROPHES = re.compile("['`ʿʾ’‘´ʼ]")
 _NOT_LATIN_NAME = re.compile(r"[^a-z\- ]+")
+_HYPHEN = re.compile(r"\s*-\s*")
 
 
 _LATIN_LETTER = re.compile("[A-Za-zÀ-ɏ]")
@@ -55,6 +56,8 @@ _LATIN_LETTER = re.compile("[A-Za-zÀ-ɏ]")
 
 def is_arabic(text: str) -> bool:
     """Whether ``text`` is written mainly in Arabic script."""
+    if _ARABIC_LETTER.search(text) is None:
+        return False
     arabic = len(_ARABIC_LETTER.findall(text))
     return arabic > 0 and arabic >= len(_LATIN_LETTER.findall(text))
 
@@ -80,11 +83,20 @@ def _arabic_word(word: str) -> str:
 
 def normalise_latin(text: str) -> str:
     """Latin name in lower-case ASCII letters, hyphens and single spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.lower().translate(_ARABIZI)
-    text = _APOSTROPHES.sub("", text)
-    text = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae")
-    text = _NOT_LATIN_NAME.sub(" ", text)
-    text = re.sub(r"\s*-\s*", "-", text)
+    text = " ".join(map(_latin_word, text.split()))
+    if "-" in text:
+        text = _HYPHEN.sub("-", text)
     return _SPACES.sub(" ", text).strip(" -")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _latin_word(word: str) -> str:
+    # Every step is letter by letter, so a name is its words normalised one by one;
+    # each distinct word is normalised once (see ``_arabic_word``).
+    if not word.isascii():
+        word = unicodedata.normalize("NFKD", word)
+        word = "".join(c for c in word if not unicodedata.combining(c))
+    word = word.lower().translate(_ARABIZI)
+    word = _APOSTROPHES.sub("", word)
+    word = word.replace("ß", "ss").replace("ø", "o").replace("æ", "ae")
+    return _NOT_LATIN_NAME.sub(" ", word)
