@@ -21,7 +21,21 @@ MAX_SAFE_INTEGER = 2**53 - 1
 JsonValue = None | bool | int | str | list["JsonValue"] | dict[str, "JsonValue"]
 
 
+def _valid(value: Any) -> bool:
+    """True if ``value`` can be written as canonical JSON; a fast pass with no messages."""
+    if value is None or isinstance(value, bool | str):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= MAX_SAFE_INTEGER
+    if isinstance(value, list | tuple):
+        return all(_valid(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _valid(item) for key, item in value.items())
+    return False
+
+
 def _check(value: Any, path: str) -> None:
+    """Raise naming the first place (``$.a[2].b``) where ``value`` breaks a rule."""
     if value is None or isinstance(value, bool | str):
         return
     if isinstance(value, int):
@@ -45,7 +59,8 @@ def _check(value: Any, path: str) -> None:
 
 def dumps(value: Any) -> bytes:
     """Encode ``value`` as canonical JSON bytes."""
-    _check(value, "$")
+    if not _valid(value):
+        _check(value, "$")  # raises, naming where
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")

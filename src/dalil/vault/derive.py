@@ -229,7 +229,7 @@ def _run(
     queue = deque(items)
     try:
         while queue or in_flight:
-            while queue and len(in_flight) < 4 * workers:
+            while queue and len(in_flight) < 8 * workers:
                 work = queue.popleft()
                 path = str(archive.store.path_for(work.sha256))
                 in_flight.append((work, pool.submit(_describe_file, path, work, limits)))

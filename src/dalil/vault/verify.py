@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,20 @@ class VerifyReport:
             self.problems.append(Problem(area, item, what))
         else:
             self.unlisted += 1
+
+    def absorb(self, other: VerifyReport) -> None:
+        """Take in what a check run on its own (another thread) found and counted."""
+        for problem in other.problems:
+            self.add(problem.area, problem.item, problem.what)
+        self.unlisted += other.unlisted
+        self.notes.extend(other.notes)
+        self.events += other.events
+        self.objects += other.objects
+        self.bytes += other.bytes
+        self.checkpoints += other.checkpoints
+        self.exported_checkpoints += other.exported_checkpoints
+        if other.root:
+            self.log_size, self.root = other.log_size, other.root
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -283,7 +298,6 @@ def check_log(
         head = custody.read_head(conn)
     except LogError as exc:
         report.add("log", "head", str(exc))
-    reporter.start("checking the log", None if head is None else head.size, "events")
     frontier = Frontier()
     replay = _Replay(conn, report)
     expected_seq = 0
@@ -398,8 +412,6 @@ def check_store(
     archive: Archive, conn: Connection, report: VerifyReport, fast: bool, reporter: Reporter
 ) -> None:
     store = archive.store
-    total = conn.execute(select(func.count()).select_from(schema.objects)).scalar_one()
-    reporter.start("checking objects" if fast else "re-hashing objects", total, "objects")
     known: Iterator[tuple[str, int]] = _catalogued_objects(conn)
     workers = 2 * (os.cpu_count() or 1)
     writable: list[str] = []
@@ -463,6 +475,34 @@ def _check_unexpected(archive: Archive, conn: Connection, report: VerifyReport) 
         report.notes.append(f"{len(leftovers)} partial copies in store/tmp (interrupted run)")
 
 
+class _InThread:
+    """Run a function in a thread now; ``join`` waits and re-raises what it raised."""
+
+    def __init__(self, function: Callable[[], None]) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                function()
+            except BaseException as exc:  # handed to the joining thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="verify-log", daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _check_log_alone(
+    archive: Archive, report: VerifyReport, extra: list[Path], reporter: Reporter
+) -> None:
+    with archive.read() as conn:
+        check_log(archive, conn, report, extra, reporter)
+
+
 def verify(
     archive: Archive,
     fast: bool = False,
@@ -477,8 +517,27 @@ def verify(
     report = VerifyReport(fast=fast)
     with archive.read() as conn:
         check_identity(archive, conn, report)
-        check_log(archive, conn, report, extra_checkpoints or [], reporter)
-        check_store(archive, conn, report, fast, reporter)
+        total = sum(
+            conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (schema.events, schema.objects)
+        )
+    what = "checking the log and objects" if fast else "checking the log, re-hashing objects"
+    reporter.start(what, total, "items")
+    # The log is checked in a thread of its own, with its own connection, while the
+    # store is re-hashed: the one is Python work, the other reading and hashing that
+    # release the interpreter, so together they take little longer than the longer one.
+    log_report = VerifyReport(fast=fast)
+    log_check = _InThread(
+        lambda: _check_log_alone(archive, log_report, extra_checkpoints or [], reporter)
+    )
+    store_report = VerifyReport(fast=fast)
+    try:
+        with archive.read() as conn:
+            check_store(archive, conn, store_report, fast, reporter)
+    finally:
+        log_check.join()
+    report.absorb(log_report)
+    report.absorb(store_report)
     reporter.finish()
     if report.ok and record and archive.key_path.exists():
         with archive.write() as conn:
