@@ -27,6 +27,7 @@ from dalil.progress import SILENT, Reporter
 from dalil.vault import checkpoints, custody, flags
 from dalil.vault.archive import Archive
 from dalil.vault.describe import DESCRIBER, describe
+from dalil.vault.facts import facts_columns
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
 from dalil.vault.placement import insert_all, place_new
 from dalil.vault.sniff import IMAGE_TYPES
@@ -196,22 +197,6 @@ def thumbnail_row(thumb: Staged, original: str, seq: int) -> dict[str, Any]:
         "derived_from": original,
         "derivation": THUMBNAIL,
         "first_seq": seq,
-    }
-
-
-def facts_columns(facts: dict[str, Any]) -> dict[str, Any]:
-    """The searchable columns of an image_facts row, all read from its facts JSON."""
-    return {
-        "width": facts.get("width"),
-        "height": facts.get("height"),
-        "make": facts.get("make"),
-        "model": facts.get("model"),
-        "serial": facts.get("serial"),
-        "datetime_original": facts.get("datetime_original"),
-        "software": facts.get("software"),
-        "qt_signature": facts.get("qt_signature"),
-        "pdq": facts.get("pdq"),
-        "pdq_quality": facts.get("pdq_quality"),
     }
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Table
 from dalil import canonical
 from dalil.db import schema
 from dalil.vault.custody import Event
+from dalil.vault.facts import facts_columns
 
 RowFor = Callable[[Event], dict[str, Any] | None]
 SelfCheck = Callable[[Any], list[str]]
@@ -54,8 +55,6 @@ def _batch_status(row: Any) -> list[str]:
 
 
 def _facts_inside(row: Any) -> list[str]:
-    from dalil.vault.derive import facts_columns
-
     problems = []
     if hashlib.sha256(row.facts.encode("utf-8")).hexdigest() != row.facts_sha256:
         problems.append("the facts were changed after they were logged")
