@@ -69,3 +69,24 @@ def test_keys_are_sorted_and_there_is_no_whitespace() -> None:
 def test_a_refusal_names_the_place(value: Any, where: str) -> None:
     with pytest.raises(InputError, match=where):
         canonical.dumps(value)
+
+
+@given(_values)
+def test_parsing_accepts_exactly_the_canonical_bytes(value: Any) -> None:
+    if not _allowed(value):
+        return
+    data = canonical.dumps(value)
+    assert canonical.parse_canonical(data) == value
+    spaced = json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
+    if spaced != data:
+        with pytest.raises(InputError, match="canonical form"):
+            canonical.parse_canonical(spaced)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"a":1.0}', b'{"a":9007199254740992}', b'{"a":NaN}', b'{"b":1,"a":2}', b"{", b"\xff"],
+)
+def test_parsing_refuses_what_dumps_would_not_write(data: bytes) -> None:
+    with pytest.raises(InputError):
+        canonical.parse_canonical(data)

@@ -57,13 +57,17 @@ def _check(value: Any, path: str) -> None:
     raise InputError(f"{path}: {type(value).__name__} cannot be written as canonical JSON")
 
 
+def _encode(value: Any) -> bytes:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
 def dumps(value: Any) -> bytes:
     """Encode ``value`` as canonical JSON bytes."""
     if not _valid(value):
         _check(value, "$")  # raises, naming where
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _encode(value)
 
 
 def loads(data: bytes | str) -> Any:
@@ -72,6 +76,37 @@ def loads(data: bytes | str) -> Any:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid JSON: {exc}") from exc
+
+
+def _refuse_float(text: str) -> Any:
+    raise InputError(f"the number {text} is not an integer: floats are not canonical JSON")
+
+
+def _safe_integer(text: str) -> int:
+    number = int(text)
+    if abs(number) > MAX_SAFE_INTEGER:
+        raise InputError(f"integer {text} is too large for canonical JSON")
+    return number
+
+
+def parse_canonical(data: bytes) -> Any:
+    """Decode ``data``, which must be canonical JSON exactly; raises InputError if not.
+
+    One parse: floats, NaN and unsafe integers are refused as they are read, so the value
+    read is one ``dumps`` accepts, and re-encoding it must give back the same bytes.
+    """
+    try:
+        value = json.loads(
+            data,
+            parse_float=_refuse_float,
+            parse_int=_safe_integer,
+            parse_constant=_refuse_float,
+        )
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid JSON: {exc}") from exc
+    if _encode(value) != data:
+        raise InputError("not in canonical form (key order, spacing or escapes differ)")
+    return value
 
 
 def is_canonical(data: bytes) -> bool:

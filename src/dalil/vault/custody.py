@@ -19,7 +19,7 @@ from sqlalchemy import Connection, func, select, update
 from dalil import canonical
 from dalil.clock import utc_now
 from dalil.db import schema
-from dalil.errors import LogError
+from dalil.errors import InputError, LogError
 from dalil.vault import merkle
 from dalil.vault.frontier import Frontier
 
@@ -46,13 +46,14 @@ def encode_event(seq: int, type_: str, at: str, data: dict[str, Any]) -> bytes:
 
 def decode_event(seq: int, body: bytes) -> Event:
     """Parse a stored event; LogError names what is wrong with it."""
-    value = canonical.loads(body)
+    try:
+        value = canonical.parse_canonical(body)
+    except InputError as exc:
+        raise LogError(f"event #{seq} is not in canonical form: {exc}") from exc
     if not isinstance(value, dict) or set(value) != {"at", "data", "seq", "type"}:
         raise LogError(f"event #{seq} does not have the shape of an event")
     if value["seq"] != seq:
         raise LogError(f"event #{seq} says it is event #{value['seq']}: the log was reordered")
-    if not canonical.is_canonical(body):
-        raise LogError(f"event #{seq} is not in canonical form")
     return Event(seq, value["type"], value["at"], value["data"], body)
 
 
