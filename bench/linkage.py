@@ -140,7 +140,7 @@ def _febrl_date(text: Any) -> str:
 def dalil_system(
     files: list, threshold: float
 ) -> tuple[list[tuple[int, int, float]], dict[int, tuple], dict, int]:
-    from dalil.linkage import clusters, features, fields, model
+    from dalil.linkage import features, fields, model, resolution
 
     records: list[tuple[int, str, Record]] = []
     refs: dict[int, tuple[str, str]] = {}
@@ -154,16 +154,8 @@ def dalil_system(
     table = features.frame(records)
     settings = model.LinkSettings(threshold=threshold, max_block=MAX_BLOCK, max_pairs=MAX_PAIRS)
     prediction = model.predict(table, settings)
-    pairs = prediction.pairs
-    links = list(
-        zip(
-            pairs["unique_id_l"].astype(int),
-            pairs["unique_id_r"].astype(int),
-            pairs["match_probability"].astype(float),
-            strict=True,
-        )
-    )
-    result = clusters.cluster(list(refs), links, threshold)
+    links = resolution.links(prediction.pairs)
+    result = resolution.cluster(prediction, list(refs), threshold)
     candidates = sum(b.pairs for b in prediction.blocks)
     return links, refs, result.cluster_of, candidates
 

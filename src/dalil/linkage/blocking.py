@@ -21,6 +21,7 @@ common pairs (Mohammad and Ahmad) small. The guard applies to each key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -199,3 +200,29 @@ def _pairs_key(table: pd.DataFrame) -> pd.Series:
 
 
 _DERIVED = {"name_swapped": _swapped_key, "name_set": _set_key, "name_pairs": _pairs_key}
+
+
+def compared(table: pd.DataFrame) -> Callable[[int, int], bool]:
+    """Whether two records (by ``unique_id``) share a key of ``add_block_columns``.
+
+    Splink compares exactly the pairs that share a key, so this tells a pair scored
+    too low to be kept from a pair never compared.
+    """
+    columns = [c for c in table.columns if c.startswith("blk_")]
+    values = [table[c].tolist() for c in columns]
+    row = {uid: i for i, uid in enumerate(table["unique_id"].tolist())}
+    cache: dict[int, frozenset[tuple[int, str]]] = {}
+
+    def keys(uid: int) -> frozenset[tuple[int, str]]:
+        if uid not in cache:
+            found: set[tuple[int, str]] = set()
+            for rule, column in enumerate(values):
+                value = column[row[uid]]
+                if isinstance(value, list):
+                    found.update((rule, v) for v in value)
+                elif isinstance(value, str):
+                    found.add((rule, value))
+            cache[uid] = frozenset(found)
+        return cache[uid]
+
+    return lambda a, b: not keys(a).isdisjoint(keys(b))

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from dalil.errors import DalilError
-from dalil.linkage import blocking
+from dalil.linkage import blocking, prior
 from dalil.linkage.blocking import BlockReport, Rule
 
 # Minimum Jaro-Winkler similarity of two keys to count as "similar": one typing error
@@ -33,6 +33,12 @@ JW_SIMILAR = 0.88
 # EM is the longest step of a run on a few hundred thousand records.
 EM_CONVERGENCE = 0.001
 EM_MAX_ITERATIONS = 10
+# Pairs whose comparisons weigh less than this (log2 Bayes factor) stay in the
+# database: at the prior of a list of 200,000 records such a pair is one person with
+# a probability under one in ten million, and on the synthetic lists fewer than one
+# true pair in 3,000 scores below it. Clustering reads a compared pair that is absent
+# from the result as evidence of two people.
+EVIDENCE_FLOOR = -8.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,10 @@ class Prediction:
     blocks: list[BlockReport]
     levels: dict[str, dict[int, str]] = field(default_factory=dict)  # comparison → γ → label
     comparisons: list[str] = field(default_factory=list)
+    # Pairs scored under ``keep_above`` but above the evidence floor: ids and probability.
+    weak: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)  # with its blocking keys
+    prior: float = 0.0  # probability that two records drawn at random are one person
 
 
 class LinkageError(DalilError):
@@ -217,19 +227,39 @@ def predict(
     db_api = database_api(settings.backend)
     linker = Linker(db_api.register(table), creator, log_level=logging.ERROR)
     _train(linker, settings)
-    scored = linker.inference.predict(threshold_match_probability=settings.keep_above)
+    first = float(linker._settings_obj._probability_two_random_records_match)
+    scored = linker.inference.predict(threshold_match_weight=prior.logit2(first) + EVIDENCE_FLOOR)
+    weights = scored.query_sql("select unique_id_l, unique_id_r, match_weight from {this}")
+    weak: pd.DataFrame = weights.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    total = len(table) * (len(table) - 1) / 2
+    evidence = weak["match_weight"].to_numpy() - prior.logit2(first)
+    estimated = prior.estimate(evidence, total, first)
+    linker._settings_obj._probability_two_random_records_match = estimated
+    shift = prior.logit2(estimated) - prior.logit2(first)
+    cut = prior.logit2(settings.keep_above) - shift  # keep_above, in the first weights
     levels, names = _level_labels(linker)
-    # Only what clustering and explanations read leaves the database: the ids, the
-    # score, and per comparison its level and weight (Splink's table also carries
-    # every compared value twice, which costs more to convert than to compute).
-    wanted = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    pairs = _kept(scored, names, cut)
+    weak = weak[weak["match_weight"] < cut].reset_index(drop=True)
+    for frame in (pairs, weak):
+        frame["match_weight"] += shift
+        frame["match_probability"] = prior.probability(frame["match_weight"].to_numpy())
+    return Prediction(pairs, reports, levels, names, weak, table, estimated)
+
+
+def _kept(scored: Any, names: list[str], cut: float) -> pd.DataFrame:
+    """Pairs weighing at least ``cut``: ids, weight, and each comparison's level and weight.
+
+    Only these leave the database; Splink's table also carries every compared value
+    twice, which costs more to convert than to compute.
+    """
+    wanted = ["unique_id_l", "unique_id_r", "match_weight"]
     present = {c.unquote().name for c in scored.columns}
     for name in names:
         wanted += [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in present]
     # The names are Splink's own output columns, checked against its table above.
-    selected = scored.query_sql(f"select {', '.join(wanted)} from {{this}}")  # noqa: S608
-    pairs: pd.DataFrame = selected.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-    return Prediction(pairs, reports, levels, names)
+    query = f"select {', '.join(wanted)} from {{this}} where match_weight >= {cut!r}"  # noqa: S608
+    kept: pd.DataFrame = scored.query_sql(query).as_pandas_dataframe()
+    return kept
 
 
 def _train(linker: Any, settings: LinkSettings) -> None:

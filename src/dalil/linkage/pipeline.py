@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dalil.errors import InputError
-from dalil.linkage import clusters, features, fields, listfile, model, store
+from dalil.linkage import features, fields, listfile, model, resolution, store
 from dalil.linkage.tables import link_clusters, link_pairs, list_records, victim_lists
 from dalil.progress import SILENT, Reporter
 from dalil.vault import checkpoints
@@ -99,15 +99,9 @@ def link(
         for d in standing
         if d.decision == "different"
     ]
-    links = list(
-        zip(
-            pairs["unique_id_l"].astype(int),
-            pairs["unique_id_r"].astype(int),
-            pairs["match_probability"].astype(float),
-            strict=True,
-        )
+    result = resolution.cluster(
+        prediction, [r[0] for r in records], settings.threshold, must, cannot
     )
-    result = clusters.cluster([r[0] for r in records], links, settings.threshold, must, cannot)
     explanations = model.explain_all(pairs, prediction)
     rows = [
         {
