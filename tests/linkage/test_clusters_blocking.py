@@ -133,3 +133,14 @@ def test_oversized_name_pair_blocks_are_dropped_key_by_key() -> None:
     assert report.skipped_blocks >= 1
     assert table["blk_0"][31]  # the rare names keep their keys
     assert all("MHMD" not in k for k in table["blk_0"][0] or [])
+
+
+@given(edges)
+def test_fast_components_agree_with_strongest_first_merging(
+    links: list[tuple[int, int, float]],
+) -> None:
+    # A cannot-link between records that are not there sends the same links through
+    # the strongest-first merge, which must then give the same clusters.
+    fast = clusters.cluster(range(16), links, 0.5)
+    merged = clusters.cluster(range(16), links, 0.5, cannot=[(100, 101)])
+    assert fast.cluster_of == merged.cluster_of

@@ -70,8 +70,11 @@ class _Forest:
         return root
 
     def allowed(self, ra: int, rb: int) -> bool:
-        small, other = sorted((ra, rb), key=lambda r: len(self.guarded.get(r, ())))
-        for member in self.guarded.get(small, ()):
+        guarded_a, guarded_b = self.guarded.get(ra), self.guarded.get(rb)
+        if guarded_a is None or guarded_b is None:
+            return True  # a cannot-link needs a member on each side
+        small, other = (ra, rb) if len(guarded_a) <= len(guarded_b) else (rb, ra)
+        for member in self.guarded[small]:
             if any(self.find(x) == other for x in self.apart[member] if x in self.parent):
                 return False
         return True
@@ -95,6 +98,9 @@ def cluster(
 
     ``apart``: pairs the model separates; they bind the model's links, not must-links.
     """
+    must, cannot, apart = list(must), list(cannot), list(apart)
+    if not (must or cannot or apart):
+        return Clustering(_components(ids, links, threshold))
     forest = _Forest(ids, cannot)
     result = Clustering({})
     for a, b in sorted((min(p), max(p)) for p in must):
@@ -108,10 +114,7 @@ def cluster(
         else:
             result.conflicts.append((a, b))
     forest.forbid(apart)
-    strong = sorted(
-        ((p, min(a, b), max(a, b)) for a, b, p in links if p >= threshold),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
+    strong = sorted((-p, min(a, b), max(a, b)) for a, b, p in links if p >= threshold)
     for _, a, b in strong:
         ra, rb = forest.find(a), forest.find(b)
         if ra == rb:
@@ -122,6 +125,29 @@ def cluster(
             result.refused_links += 1
     result.cluster_of = {i: forest.find(i) for i in forest.parent}
     return result
+
+
+def _components(
+    ids: Iterable[int], links: Iterable[tuple[int, int, float]], threshold: float
+) -> dict[int, int]:
+    """Connected components of the links above ``threshold``, each named by its smallest
+    record: what the strongest-first merging gives when nothing is kept apart."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    records = np.array(sorted(set(ids)), dtype=np.int64)
+    strong = np.array([(a, b) for a, b, p in links if p >= threshold], dtype=np.int64)
+    strong = strong.reshape(-1, 2)
+    index = np.searchsorted(records, strong)
+    known = (index < len(records)) & (records[np.minimum(index, len(records) - 1)] == strong)
+    index = index[known.all(axis=1)]
+    n = len(records)
+    graph = coo_matrix((np.ones(len(index)), (index[:, 0], index[:, 1])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    smallest = np.full(label.max() + 1 if n else 0, np.iinfo(np.int64).max)
+    np.minimum.at(smallest, label, records)
+    return dict(zip(records.tolist(), smallest[label].tolist(), strict=True))
 
 
 def separated(

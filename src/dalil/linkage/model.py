@@ -215,7 +215,12 @@ def predict(
     settings: LinkSettings | None = None,
     comparison_list: list[Any] | None = None,
 ) -> Prediction:
-    """Train the model on ``table`` (see ``features.frame``) and score candidate pairs."""
+    """Train the model on ``table`` (see ``features.frame``) and score candidate pairs.
+
+    Candidate pairs are scored once with the score alone (millions of pairs); the
+    prior is then re-estimated (``prior.estimate``) and the pairs kept, a few per
+    record, are scored again with every comparison's level and weight for reviewers.
+    """
     from splink import Linker, SettingsCreator, block_on
 
     settings = settings or LinkSettings()
@@ -231,13 +236,12 @@ def predict(
         link_type="dedupe_only",
         comparisons=comparison_list if comparison_list is not None else comparisons(),
         blocking_rules_to_generate_predictions=block_rules,
-        retain_intermediate_calculation_columns=True,
-        retain_matching_columns=True,  # the only way Splink keeps each level (gamma)
         max_iterations=EM_MAX_ITERATIONS,
         em_convergence=EM_CONVERGENCE,
     )
     db_api = database_api(settings.backend)
-    linker = Linker(db_api.register(table), creator, log_level=logging.ERROR)
+    records = db_api.register(table)
+    linker = Linker(records, creator, log_level=logging.ERROR)
     _train(linker, settings, _em_rules(table))
     first = float(linker._settings_obj._probability_two_random_records_match)
     scored = linker.inference.predict(threshold_match_weight=prior.logit2(first) + EVIDENCE_FLOOR)
@@ -246,32 +250,41 @@ def predict(
     total = len(table) * (len(table) - 1) / 2
     evidence = weak["match_weight"].to_numpy() - prior.logit2(first)
     estimated = prior.estimate(evidence, total, first)
-    linker._settings_obj._probability_two_random_records_match = estimated
-    shift = prior.logit2(estimated) - prior.logit2(first)
-    cut = prior.logit2(settings.keep_above) - shift  # keep_above, in the first weights
-    levels, names = _level_labels(linker)
-    pairs = _kept(scored, names, cut)
-    weak = weak[weak["match_weight"] < cut].reset_index(drop=True)
-    for frame in (pairs, weak):
-        frame["match_weight"] += shift
-        frame["match_probability"] = prior.probability(frame["match_weight"].to_numpy())
+    cut = prior.logit2(settings.keep_above) - prior.logit2(estimated)  # in evidence
+    model = linker.misc.save_model_to_json()
+    model.update(
+        probability_two_random_records_match=estimated,
+        retain_matching_columns=True,  # the only way Splink keeps each level (gamma)
+        retain_intermediate_calculation_columns=True,
+    )
+    explainer = Linker(records, model, log_level=logging.ERROR)
+    levels, names = _level_labels(explainer)
+    pairs = _explained(explainer, db_api, weak[evidence >= cut], names)
+    weak = weak[evidence < cut].reset_index(drop=True)
+    weak["match_weight"] = evidence[evidence < cut] + prior.logit2(estimated)
+    weak["match_probability"] = prior.probability(weak["match_weight"].to_numpy())
     return Prediction(pairs, reports, levels, names, weak, table, estimated)
 
 
-def _kept(scored: Any, names: list[str], cut: float) -> pd.DataFrame:
-    """Pairs weighing at least ``cut``: ids, weight, and each comparison's level and weight.
-
-    Only these leave the database; Splink's table also carries every compared value
-    twice, which costs more to convert than to compute.
-    """
-    wanted = ["unique_id_l", "unique_id_r", "match_weight"]
+def _explained(explainer: Any, db_api: Any, kept: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The kept pairs scored again: ids, score, and each comparison's level and weight."""
+    blocked = pd.DataFrame(
+        {
+            "match_key": "0",
+            "join_key_l": kept["unique_id_l"].to_numpy(),
+            "join_key_r": kept["unique_id_r"].to_numpy(),
+        }
+    )
+    explainer.table_management.register_blocked_pairs_for_predict(db_api.register(blocked))
+    scored = explainer.inference.predict()
+    wanted = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     present = {c.unquote().name for c in scored.columns}
     for name in names:
         wanted += [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in present]
     # The names are Splink's own output columns, checked against its table above.
-    query = f"select {', '.join(wanted)} from {{this}} where match_weight >= {cut!r}"  # noqa: S608
-    kept: pd.DataFrame = scored.query_sql(query).as_pandas_dataframe()
-    return kept
+    query = f"select {', '.join(wanted)} from {{this}}"  # noqa: S608
+    explained: pd.DataFrame = scored.query_sql(query).as_pandas_dataframe()
+    return explained
 
 
 def _train(linker: Any, settings: LinkSettings, em_rules: list[Any]) -> None:

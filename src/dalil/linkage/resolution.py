@@ -45,7 +45,47 @@ def cluster(
     apart = clusters.separated(first, scored, compared)
     if not apart:
         return first
-    return clusters.cluster(ids, strong, threshold, must, cannot, apart)
+    # Only the clusters holding a separated pair can change, with those that a refused
+    # link ties to them: cluster their records again.
+    of = first.cluster_of
+    touched = _reach({of[a] for a, _ in apart}, strong, of, threshold)
+    records = [i for i in ids if of[i] in touched]
+    inside = [(a, b, p) for a, b, p in strong if of.get(a) in touched and of.get(b) in touched]
+    again = clusters.cluster(
+        records,
+        inside,
+        threshold,
+        [(a, b) for a, b in must if of.get(a) in touched],
+        [(a, b) for a, b in cannot if of.get(a) in touched and of.get(b) in touched],
+        apart,
+    )
+    cluster_of = {**of, **again.cluster_of}
+    refused = sum(
+        1 for a, b, p in strong if p >= threshold and cluster_of.get(a) != cluster_of.get(b)
+    )
+    return clusters.Clustering(cluster_of, refused, first.conflicts)
+
+
+def _reach(
+    touched: set[int],
+    strong: list[tuple[int, int, float]],
+    of: dict[int, int],
+    threshold: float,
+) -> set[int]:
+    """``touched`` with every cluster that a link above the threshold ties to it."""
+    crossing = [
+        (of[a], of[b])
+        for a, b, p in strong
+        if p >= threshold and a in of and b in of and of[a] != of[b]
+    ]
+    grown = True
+    while grown:
+        grown = False
+        for x, y in crossing:
+            if (x in touched) != (y in touched):
+                touched.update((x, y))
+                grown = True
+    return touched
 
 
 def _never(a: int, b: int) -> bool:
