@@ -46,6 +46,17 @@ def test_rich_stratum_has_every_method_and_no_sparse_warning() -> None:
         assert table.observed <= e.low <= e.estimate <= e.high
 
 
+@pytest.mark.parametrize(("lists", "warned"), [(3, True), (4, False)])
+def test_too_few_lists_to_learn_heterogeneity_are_named_in_a_warning(
+    lists: int, warned: bool
+) -> None:
+    high, low = [0.5, 0.4, 0.6, 0.45][:lists], [0.15, 0.1, 0.2, 0.12][:lists]
+    table = heterogeneous(3000, high, low, 0.4, seed=5)
+    result = strata.estimate_stratum({}, table, methods=("lcmcr",), settings=QUICK)
+    assert any("lists the table cannot tell" in w for w in result.warnings) is warned
+    assert result.estimates  # a warning, still an estimate
+
+
 def test_published_table_is_read_with_lists_and_counts(tmp_path: Path) -> None:
     path = tmp_path / "table.csv"
     path.write_text("A,B,C,count\n1,0,0,120\n0,1,0,80\n1,1,0,30\n0,0,1,50\n1,0,1,10\n")
