@@ -144,3 +144,10 @@ def test_fast_components_agree_with_strongest_first_merging(
     fast = clusters.cluster(range(16), links, 0.5)
     merged = clusters.cluster(range(16), links, 0.5, cannot=[(100, 101)])
     assert fast.cluster_of == merged.cluster_of
+
+
+def test_a_rules_own_block_limit_is_tighter_than_the_runs() -> None:
+    table = _table(["MHMD"] * 30 + ["KT"] * 5, ["HMD"] * 30 + ["BKR"] * 5)
+    rule = blocking.Rule("given+family", ("given_key", "family_key"), max_block=20)
+    [report] = blocking.add_block_columns(table, (rule,), max_block=1000)
+    assert report.skipped_records == 30 and report.pairs == 10  # only the five KT BKR
