@@ -71,13 +71,17 @@ class LinkageError(DalilError):
 
 
 # Levels for names written in another order or with a part missing: a record without
-# the father's name puts the grandfather in the father's place, and family-first order
-# moves every part. Each part may therefore meet the neighbouring part of the other record.
+# the father's name puts the grandfather in the father's place, one without the family
+# name puts the grandfather in its place, and family-first order moves every part.
+# Each part may therefore meet a neighbouring part of the other record, and each
+# neighbour is a level of its own: the given name found in the family name's place is
+# a swapped order and rare between strangers, while one man's given name is another's
+# father's name all the time (both are drawn from the same few hundred names).
 _NEIGHBOURS = {
     "given": ("family", "father"),
-    "father": ("given", "grandfather"),
+    "father": ("grandfather", "given"),
     "grandfather": ("father", "family"),
-    "family": ("grandfather", "given"),
+    "family": ("given", "grandfather"),
 }
 
 
@@ -100,11 +104,14 @@ def _name_comparison(part: str) -> Any:
         cll.ExactMatchLevel(loose).configure(label_for_charts="loose key"),
         cll.JaroWinklerLevel(key, JW_SIMILAR).configure(label_for_charts="similar key"),
     ]
-    if part in _NEIGHBOURS:
-        shifted = " OR ".join(
-            f"({key}_l = {other}_key_r OR {other}_key_l = {key}_r)" for other in _NEIGHBOURS[part]
-        )
-        levels.append(cll.CustomLevel(shifted, label_for_charts="in another name position"))
+    if part == "given":
+        # Both names crossed is a family-first order, which strangers almost never share;
+        # one name crossed alone happens to strangers whose family name is a given name.
+        swapped = "given_key_l = family_key_r AND family_key_l = given_key_r"
+        levels.append(cll.CustomLevel(swapped, label_for_charts="swapped with the family name"))
+    for other in _NEIGHBOURS.get(part, ()):
+        shifted = f"{key}_l = {other}_key_r OR {other}_key_l = {key}_r"
+        levels.append(cll.CustomLevel(shifted, label_for_charts=f"in the {other} name's place"))
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(levels, output_column_name=part, comparison_description=part)
 
