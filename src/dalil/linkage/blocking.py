@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dalil.errors import DalilError
@@ -236,3 +237,49 @@ def compared(table: pd.DataFrame) -> Callable[[int, int], bool]:
         return cache[uid]
 
     return lambda a, b: not keys(a).isdisjoint(keys(b))
+
+
+def candidate_pairs(table: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of records that shares a key of ``add_block_columns``, once.
+
+    Columns ``join_key_l`` < ``join_key_r`` (unique ids) and ``match_key`` (0: Splink
+    carries it along), the table Splink scores (``register_blocked_pairs_for_predict``).
+    One self-join of all the keys in DuckDB: Splink's own blocking joins each rule
+    separately and removes the pairs of earlier rules from later ones, which for a rule
+    of several keys per record (name pairs) costs more than scoring the pairs.
+    """
+    import duckdb
+
+    ids, codes = [], []
+    offset = 0
+    for column in sorted((c for c in table.columns if c.startswith("blk_")), key=_rule_number):
+        values = table[column]
+        if values.dtype == object and values.map(type).eq(list).any():
+            values = values.explode()
+        values = values.dropna()
+        code, distinct = pd.factorize(values.astype(str))
+        ids.append(table["unique_id"].to_numpy()[table.index.get_indexer(values.index)])
+        codes.append(code + offset)  # keys of different rules never meet
+        offset += len(distinct)
+    keys = pd.DataFrame(
+        {
+            "unique_id": np.concatenate(ids or [np.array([], dtype=np.int64)]),
+            "code": np.concatenate(codes or [np.array([], dtype=np.int64)]),
+        }
+    )
+    connection = duckdb.connect()
+    connection.register("block_keys", keys)
+    pairs: pd.DataFrame = connection.sql(
+        """
+        select distinct l.unique_id as join_key_l, r.unique_id as join_key_r,
+               0 as match_key
+        from block_keys l join block_keys r
+          on l.code = r.code and l.unique_id < r.unique_id
+        """
+    ).df()
+    connection.close()
+    return pairs
+
+
+def _rule_number(column: str) -> int:
+    return int(column.removeprefix("blk_"))
