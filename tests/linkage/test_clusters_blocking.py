@@ -151,3 +151,17 @@ def test_a_rules_own_block_limit_is_tighter_than_the_runs() -> None:
     rule = blocking.Rule("given+family", ("given_key", "family_key"), max_block=20)
     [report] = blocking.add_block_columns(table, (rule,), max_block=1000)
     assert report.skipped_records == 30 and report.pairs == 10  # only the five KT BKR
+
+
+def test_candidate_pairs_are_the_pairs_sharing_a_key_each_once() -> None:
+    table = pd.DataFrame(
+        {
+            "unique_id": [10, 11, 12, 13, 14],
+            "blk_0": [["A|B", "A|C"], ["A|C", "A|B"], None, ["X"], ["A|B"]],
+            "blk_1": pd.Series(["k", None, "k", "A|B", None], dtype="string"),
+        }
+    )
+    pairs = blocking.candidate_pairs(table)
+    found = sorted(zip(pairs["join_key_l"], pairs["join_key_r"], strict=True))
+    # 10-11 share two keys, once; "A|B" of rule 1 is not "A|B" of rule 0 (13 and 14).
+    assert found == [(10, 11), (10, 12), (10, 14), (11, 14)]
