@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dalil.linkage import blocking, clusters
@@ -29,11 +29,15 @@ def test_conflicting_must_link_is_reported_not_applied() -> None:
     assert result.conflicts == [(2, 3)]
 
 
+# No deadline: the first example loads SciPy (connected components), which on a busy
+# machine takes longer than Hypothesis allows one example by default.
+unhurried = settings(deadline=None)
 edges = st.lists(
     st.tuples(st.integers(0, 15), st.integers(0, 15), st.floats(0, 1)), max_size=40
 ).map(lambda es: [(a, b, p) for a, b, p in es if a != b])
 
 
+@unhurried
 @given(edges, st.permutations(list(range(16))))
 def test_clusters_do_not_depend_on_the_order_links_arrive(
     links: list[tuple[int, int, float]], order: list[int]
@@ -44,6 +48,7 @@ def test_clusters_do_not_depend_on_the_order_links_arrive(
     assert first.cluster_of == shuffled.cluster_of
 
 
+@unhurried
 @given(edges, st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15)), max_size=5))
 def test_no_cluster_ever_holds_a_cannot_link_pair(
     links: list[tuple[int, int, float]], cannot: list[tuple[int, int]]
@@ -135,6 +140,7 @@ def test_oversized_name_pair_blocks_are_dropped_key_by_key() -> None:
     assert all("MHMD" not in k for k in table["blk_0"][0] or [])
 
 
+@unhurried
 @given(edges)
 def test_fast_components_agree_with_strongest_first_merging(
     links: list[tuple[int, int, float]],

@@ -21,6 +21,7 @@ common pairs (Mohammad and Ahmad) small. The guard applies to each key.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -147,15 +148,17 @@ def add_block_columns(
 def _array_blocks(keys: pd.Series, max_block: int) -> tuple[pd.Series, pd.Series]:
     """Each record's keys without those of oversized blocks, and the block sizes."""
     flat = keys.explode().dropna()
-    sizes = flat.value_counts()
-    big = set(sizes.index[sizes > max_block])
-    if not big:
+    codes, uniques = pd.factorize(flat.to_numpy())
+    counts = np.bincount(codes, minlength=len(uniques))
+    sizes = pd.Series(counts, index=uniques).sort_values(ascending=False, kind="stable")
+    if not (counts > max_block).any():
         return keys.copy(), sizes
-    kept = [
-        [k for k in row if k not in big] if isinstance(row, list) and row else None
-        for row in keys.tolist()
-    ]
-    return pd.Series([k or None for k in kept], index=keys.index, dtype=object), sizes
+    keep = counts[codes] <= max_block
+    rows = keys.index.get_indexer(flat.index)[keep]
+    values = flat.to_numpy()[keep]
+    bounds = np.searchsorted(rows, np.arange(len(keys) + 1))
+    kept = [values[a:b].tolist() or None for a, b in itertools.pairwise(bounds)]
+    return pd.Series(kept, index=keys.index, dtype=object), sizes
 
 
 def _swapped_key(table: pd.DataFrame) -> pd.Series:
