@@ -196,20 +196,54 @@ _PAIR_POSITIONS = {
 
 
 def _pairs_key(table: pd.DataFrame) -> pd.Series:
-    """Unordered pairs of the first or last name part with another, both scripts, + place."""
-    governorate = table["governorate"].tolist()
-    out: list[list[str] | None] = []
-    for main, alt, place in zip(_parts(table, ""), _parts(table, "alt_"), governorate, strict=True):
-        # Records without a governorate meet each other here, and the rest by other rules.
-        where = place if isinstance(place, str) else ""
-        keys: set[str] = set()
-        for parts in (main, alt):
-            for a, b in _PAIR_POSITIONS[len(parts)]:
-                low, high = parts[a], parts[b]
-                if high < low:
-                    low, high = high, low
-                keys.add(f"{low}|{high}|{where}")
-        out.append(sorted(keys) or None)
+    """Unordered pairs of the first or last name part with another, both scripts, + place.
+
+    Computed on integer codes of the part keys (one vocabulary for both scripts), so
+    that only the distinct keys are ever written out as text.
+    """
+    columns = [c for prefix in ("", "alt_") for c in (f"{prefix}{n}" for n in _NAME_COLUMNS)]
+    columns = [c for c in columns if c in table]
+    codes, vocabulary = pd.factorize(
+        table[columns].to_numpy(dtype=object).ravel(), sort=True
+    )  # sorted: a pair is written in the order of its spelling, as "HMD|MHMD"
+    codes = codes.reshape(len(table), len(columns))
+    rows, lows, highs = [], [], []
+    for start in range(0, len(columns), len(_NAME_COLUMNS)):
+        parts = codes[:, start : start + len(_NAME_COLUMNS)]
+        present = parts >= 0
+        packed = np.take_along_axis(parts, np.argsort(~present, axis=1, kind="stable"), axis=1)
+        count = present.sum(axis=1)
+        for n, positions in _PAIR_POSITIONS.items():
+            chosen = np.flatnonzero(count == n)
+            for a, b in positions:
+                rows.append(chosen)
+                lows.append(np.minimum(packed[chosen, a], packed[chosen, b]))
+                highs.append(np.maximum(packed[chosen, a], packed[chosen, b]))
+    size = max(len(vocabulary), 1)
+    row = np.concatenate(rows or [np.array([], dtype=np.int64)])
+    pair = np.concatenate(lows or [row]) * size + np.concatenate(highs or [row])
+    order = np.lexsort((pair, row))
+    row, pair = row[order], pair[order]
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = (row[1:] != row[:-1]) | (pair[1:] != pair[:-1])
+    row, pair = row[first], pair[first]
+    # Records without a governorate meet each other here, and the rest by other rules.
+    place, places = pd.factorize(table["governorate"].to_numpy(dtype=object))
+    where = np.array([*places, ""], dtype=object)
+    place[place < 0] = len(places)  # a missing governorate is written ""
+    combined = pair * len(where) + place[row]
+    distinct, inverse = np.unique(combined, return_inverse=True)
+    text = np.array(
+        [
+            f"{vocabulary[p // size]}|{vocabulary[p % size]}|{where[g]}"
+            for p, g in zip(
+                (distinct // len(where)).tolist(), (distinct % len(where)).tolist(), strict=True
+            )
+        ],
+        dtype=object,
+    )[inverse]
+    bounds = np.searchsorted(row, np.arange(len(table) + 1))
+    out = [text[a:b].tolist() or None for a, b in itertools.pairwise(bounds)]
     return pd.Series(out, index=table.index, dtype=object)
 
 
