@@ -41,6 +41,7 @@ OTHER_FIELDS = (
     "record_id",
 )
 FIELDS = NAME_FIELDS + LATIN_NAME_FIELDS + OTHER_FIELDS
+ALL_NAME_FIELDS = NAME_FIELDS + LATIN_NAME_FIELDS
 DATE_FIELDS = ("birth_date", "death_date", "arrest_date")
 
 # People who died in detention were born after 1900 and died before today; a date
@@ -122,11 +123,14 @@ def validate(
 ) -> Validated:
     """Clean each row; every problem is a RowError naming its row and column."""
     result = Validated()
-    positions = {name: header.index(column) for column, name in mapping.items()}
+    positions = [(name, header.index(column)) for column, name in mapping.items()]
+    width = max((i for _, i in positions), default=-1) + 1
     seen: dict[str, int] = {}
     for offset, row in enumerate(rows):
         number = offset + 2
-        raw = {name: _text(row[i] if i < len(row) else None) for name, i in positions.items()}
+        if len(row) < width:
+            row = [*row, *([None] * (width - len(row)))]
+        raw = {name: _text(row[i]) for name, i in positions}
         record, errors = _clean(raw, number)
         rid = record.get("record_id") or f"row-{number}"
         record["record_id"] = rid
@@ -144,7 +148,7 @@ def validate(
 def _text(value: object) -> str | None:
     if value is None:
         return None
-    return _clean_text(str(value))
+    return _clean_text(value if type(value) is str else str(value))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -157,7 +161,7 @@ def _clean_text(value: str) -> str | None:
 def _clean(raw: dict[str, str | None], number: int) -> tuple[dict[str, str | None], list[RowError]]:
     errors: list[RowError] = []
     record: dict[str, str | None] = dict(raw)
-    if not any(raw.get(name) for name in NAME_FIELDS + LATIN_NAME_FIELDS):
+    if not any(raw.get(name) for name in ALL_NAME_FIELDS):
         errors.append(RowError(number, "name", "no name in any name column"))
     for name in DATE_FIELDS:
         if raw.get(name):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dalil.linkage import keys, script
 from dalil.linkage.spellings import ABBREVIATIONS
@@ -43,8 +44,7 @@ _ARABIC_JOIN_PREVIOUS = frozenset({"الدين", "الله"})
 _MIN_STRIPPED = 3
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     article: bool = False  # written with the definite article
 
