@@ -115,15 +115,13 @@ def add_block_columns(
         limit = min(max_block, rule.max_block or max_block)
         if rule.array:
             column, sizes = _array_blocks(table[rule.columns[0]], limit)
+            largest = sizes.index[0] if len(sizes) else None
         else:
-            key = block_key(table, rule)
-            sizes = key.value_counts(dropna=True)
-            column = key.where(~key.isin(sizes.index[sizes > limit]))
+            column, sizes, largest = _scalar_blocks(table, rule.columns, limit)
         table[f"blk_{i}"] = column
         too_big = sizes[sizes > limit]
         kept = sizes[sizes <= limit]
         pairs = int((kept * (kept - 1) // 2).sum())
-        largest = sizes.index[0] if len(sizes) else None
         reports.append(
             BlockReport(
                 rule.name,
@@ -143,6 +141,31 @@ def add_block_columns(
                 "or raise the limit with --max-pairs if the machine has the memory"
             )
     return reports
+
+
+def _scalar_blocks(
+    table: pd.DataFrame, columns: tuple[str, ...], max_block: int
+) -> tuple[pd.Series, pd.Series, str | None]:
+    """Each record's block (a number; missing where a column is missing or the block is
+    oversized), the block sizes largest first, and the largest block's key as text."""
+    codes = np.zeros(len(table), dtype=np.int64)
+    missing = np.zeros(len(table), dtype=bool)
+    for column in columns:
+        code, distinct = pd.factorize(table[column])
+        missing |= code < 0
+        codes, _ = pd.factorize(codes * (len(distinct) + 1) + code)  # stays small
+    codes[missing] = -1
+    counts = np.bincount(codes[~missing], minlength=codes.max() + 1 if len(codes) else 0)
+    sizes = pd.Series(counts).sort_values(ascending=False, kind="stable")
+    sizes = sizes[sizes > 0]
+    block = pd.array(np.where(missing, 0, codes), dtype="Int64")
+    oversized = counts[np.maximum(codes, 0)] > max_block if len(counts) else missing
+    block[missing | oversized] = pd.NA
+    largest = None
+    if len(sizes):
+        row = int(np.flatnonzero(codes == sizes.index[0])[0])
+        largest = "|".join(str(table[c].iloc[row]) for c in columns)
+    return pd.Series(block, index=table.index), sizes, largest
 
 
 def _array_blocks(keys: pd.Series, max_block: int) -> tuple[pd.Series, pd.Series]:
@@ -259,16 +282,16 @@ def compared(table: pd.DataFrame) -> Callable[[int, int], bool]:
     columns = [c for c in table.columns if c.startswith("blk_")]
     values = [table[c].tolist() for c in columns]
     row = {uid: i for i, uid in enumerate(table["unique_id"].tolist())}
-    cache: dict[int, frozenset[tuple[int, str]]] = {}
+    cache: dict[int, frozenset[tuple[int, object]]] = {}
 
-    def keys(uid: int) -> frozenset[tuple[int, str]]:
+    def keys(uid: int) -> frozenset[tuple[int, object]]:
         if uid not in cache:
-            found: set[tuple[int, str]] = set()
+            found: set[tuple[int, object]] = set()
             for rule, column in enumerate(values):
                 value = column[row[uid]]
                 if isinstance(value, list):
                     found.update((rule, v) for v in value)
-                elif isinstance(value, str):
+                elif value is not None and not pd.isna(value):
                     found.add((rule, value))
             cache[uid] = frozenset(found)
         return cache[uid]
@@ -294,7 +317,7 @@ def candidate_pairs(table: pd.DataFrame) -> pd.DataFrame:
         if values.dtype == object and values.map(type).eq(list).any():
             values = values.explode()
         values = values.dropna()
-        code, distinct = pd.factorize(values.astype(str))
+        code, distinct = pd.factorize(values)
         ids.append(table["unique_id"].to_numpy()[table.index.get_indexer(values.index)])
         codes.append(code + offset)  # keys of different rules never meet
         offset += len(distinct)
