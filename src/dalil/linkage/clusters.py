@@ -18,6 +18,7 @@ pair is kept apart like a reviewer's cannot-link, binding on the model's links o
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -162,10 +163,14 @@ def separated(
     ``compared``: whether the model compared a pair at all (one it compared but did
     not keep scored lower than any kept one).
     """
+    sizes = Counter(clustering.cluster_of.values())
+    groups: dict[int, list[int]] = {}
+    for record, cluster in clustering.cluster_of.items():
+        if 3 <= sizes[cluster] <= MAX_CHECKED:  # a pair's own link decided a pair
+            groups.setdefault(cluster, []).append(record)
     out = []
-    for members in clustering.members().values():
-        if not 3 <= len(members) <= MAX_CHECKED:
-            continue  # a pair's own link decided it; see MAX_CHECKED
+    for members in groups.values():
+        members.sort()
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 p = probabilities.get((a, b))

@@ -59,9 +59,7 @@ def name_parts(record: Mapping[str, str | None]) -> dict[str, str | None]:
 
 def _latin_parts(record: Mapping[str, str | None]) -> dict[str, str | None] | None:
     """The Latin spelling's parts when the record also has an Arabic one, else None."""
-    if not any(record.get(name) for name in _ANY_LATIN):
-        return None
-    if not any(record.get(name) for name in _ANY_NAME):
+    if not any(map(record.get, _ANY_LATIN)) or not any(map(record.get, _ANY_NAME)):
         return None
     parts = {p: record.get(latin) for p, latin in _LATIN_FIELDS}
     full = record.get("full_name_latin")
@@ -121,8 +119,12 @@ def frame(records: Iterable[tuple[int, str, Mapping[str, str | None]]]) -> pd.Da
             strict.append(key[0])
             loose.append(key[1])
         latin = _latin_parts(record)
-        for (alt, family), part in zip(alt_columns, NAME_PARTS, strict=True):
-            alt.append(_key(latin[part], family)[0] if latin else None)
+        if latin is None:
+            for alt, _ in alt_columns:
+                alt.append(None)
+        else:
+            for (alt, family), part in zip(alt_columns, NAME_PARTS, strict=True):
+                alt.append(_key(latin[part], family)[0])
         columns["birth_date"].append(_full_date(record.get("birth_date")))
         columns["birth_year"].append(_birth_year(record))
         columns["death_date"].append(_full_date(record.get("death_date")))
