@@ -125,11 +125,13 @@ def shrink(grey: Grey, side: int) -> tuple[Grey, float]:
     return np.asarray(small, dtype=np.uint8), factor
 
 
-def rotate(grey: Grey, angle: int) -> Grey:
+def rotate(grey: Grey, angle: int, fill: int | None = None) -> Grey:
+    """``grey`` turned counter-clockwise, the corners filled with ``fill`` (its median)."""
     if angle % 360 == 0:
         return grey
+    fill = int(np.median(grey)) if fill is None else fill
     turned = Image.fromarray(grey).rotate(
-        angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=int(np.median(grey))
+        angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=fill
     )
     return np.asarray(turned, dtype=np.uint8)
 
@@ -142,6 +144,7 @@ class Views:
         self.plain = plain
         self.settings = settings
         self._shrunk: dict[int, tuple[Grey, Grey, float]] = {}
+        self._fill: dict[tuple[int, bool], int] = {}  # a median per image, not per turn
 
     def side(self, angle: int) -> int:
         return self.settings.upright_side if angle % 360 == 0 else self.settings.detect_side
@@ -153,12 +156,18 @@ class Views:
             self._shrunk[side] = (seen, small, factor)
         return self._shrunk[side]
 
+    def _turn(self, grey: Grey, angle: int, seen: bool) -> Grey:
+        key = (self.side(angle), seen)
+        if key not in self._fill:
+            self._fill[key] = int(np.median(grey))
+        return rotate(grey, angle, self._fill[key])
+
     def turned(self, angle: int) -> tuple[Grey, float]:
         seen, _, factor = self._at(self.side(angle))
-        return rotate(seen, angle), factor
+        return self._turn(seen, angle, True), factor
 
     def plain_turned(self, angle: int) -> Grey:
-        return rotate(self._at(self.side(angle))[1], angle)
+        return self._turn(self._at(self.side(angle))[1], angle, False)
 
 
 def candidates_at(views: Views, angle: int, settings: DetectSettings) -> list[Candidate]:
