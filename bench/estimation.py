@@ -61,6 +61,23 @@ estimate: four; the synthetic lists of the linkage benchmark: five).
   covariates  logistic capture on urban/rural with a per-list effect, plus a person
               effect N(0, 0.7) shared by every list (the logit-normal design, milder)
 
+Measured (seed 2016, 200 headline populations and 80 of each other design, 2 worker
+processes on a shared 2-core machine, load average about 4): LCMCR's interval covered N
+in 81.0% of the headline populations (Wilson 95%: 75.0–85.8%) — 96% of the latent-class
+ones and 66% of the covariate ones — against 50% for the AIC-selected log-linear model;
+96.3% on LCMCR's own model; 22.5% under logit-normal heterogeneity (log-linear 74%); 81%
+with three lists. Where it misses, LCMCR undercounts with a narrow interval: a
+Dirichlet-process mixture of a few classes represents a continuous spread of capture
+probabilities without its low tail, the people almost no list reaches. Neither a larger
+truncation (30 classes) nor a prior favouring more classes (α ~ Gamma(4, 1)) moved those
+intervals on the three logit-normal populations tried. The 90% target holds for latent-
+class heterogeneity, not for continuous heterogeneity; see the printed table for bias,
+width and seconds.
+
+The bench as it stood at the LCMCR audit (3–5 lists; covariate effects drawn around
+zero, which the independence model fits on average) gave 89.0% on 200 populations: 87%
+of its latent-class ones (63% of those with three lists) and 91% of its covariate ones.
+
 For each population and method: the estimate (LCMCR: posterior median), the 95%
 interval, whether it covers N, the bias and width relative to N, seconds, R-hat
 (rank-normalised and raw). Coverage is printed with its Wilson 95% interval, the
@@ -246,7 +263,7 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
     p = hits / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def summarise(rows: list[dict[str, Any]], group: str) -> dict[str, Any]:

@@ -28,6 +28,15 @@ the model is M_t and the posterior of N has a closed form, which the draws match
 quantile by quantile (test_lcmcr_exact.py, on a sparse table where a flat prior on N
 would shift the median); and intervals cover N on data drawn from the model itself.
 
+What the model cannot do (bench/estimation.py): when the chance of being listed varies
+continuously between people and the same people are hard to reach for every list
+(logit-normal heterogeneity, or capture driven by a continuous trait), LCMCR
+undercounts with an interval too narrow to cover N: a few classes describe the people
+who are listed, and nothing in the table shows the low tail of people almost no list
+reaches (Link 2003, Biometrics 59:1123). A larger truncation or a prior favouring more
+classes did not change this where tried. Latent-class heterogeneity with four or more lists is
+what it recovers.
+
 Defaults follow the LCMCR R package (K* = 10, a = b = 0.25). Chains share one generator
 seeded by ``Settings.seed``: the same seed gives the same draws on every machine.
 
