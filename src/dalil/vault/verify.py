@@ -19,12 +19,14 @@ verification never signs anything, so it cannot launder what it found.
 
 from __future__ import annotations
 
-import hashlib
+import multiprocessing
 import os
 import stat
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,16 +36,17 @@ from sqlalchemy import Connection, Row, func, select
 from dalil import __version__
 from dalil.db import schema
 from dalil.errors import CheckpointError, LogError
-from dalil.parallel import ordered_map
 from dalil.progress import SILENT, Reporter
-from dalil.vault import checkpoints, custody, merkle
+from dalil.vault import checkpoints, custody, merkle, rehash
 from dalil.vault.archive import Archive
 from dalil.vault.expectations import EXPECTATIONS, Expectation
 from dalil.vault.frontier import Frontier
 from dalil.vault.note import Checkpoint, open_checkpoint
-from dalil.vault.store import CHUNK, is_sha256
+from dalil.vault.rehash import Hashed
+from dalil.vault.store import ObjectStore, is_sha256
 
 PAGE = 2000
+HASH_BATCH = 32  # objects a worker process re-hashes per message
 # Problems beyond this many per check are counted, not listed: a wholesale replacement
 # should not print a million lines.
 MAX_LISTED = 200
@@ -378,21 +381,6 @@ def check_identity(archive: Archive, conn: Connection, report: VerifyReport) -> 
         report.notes.append("the signing key is not in the archive (kept offline?)")
 
 
-def _hash_file(path: Path) -> tuple[str | None, int, str | None]:
-    try:
-        with path.open("rb", buffering=0) as handle:
-            digest = hashlib.sha256()
-            buffer = bytearray(CHUNK)
-            view = memoryview(buffer)
-            size = 0
-            while n := handle.readinto(view):
-                digest.update(view[:n])
-                size += n
-        return digest.hexdigest(), size, None
-    except OSError as exc:
-        return None, 0, exc.strerror or str(exc)
-
-
 def _catalogued_objects(conn: Connection) -> Iterator[tuple[str, int]]:
     after = ""
     while True:
@@ -408,48 +396,94 @@ def _catalogued_objects(conn: Connection) -> Iterator[tuple[str, int]]:
         after = rows[-1].sha256
 
 
+def _batches(items: Iterator[tuple[str, int]], size: int) -> Iterator[list[tuple[str, int]]]:
+    batch: list[tuple[str, int]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@contextmanager
+def _rehashing(fast: bool) -> Iterator[Executor | None]:
+    """Worker processes that re-hash objects (spawned: this process runs threads)."""
+    if fast:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
+        yield pool
+
+
+def _hashes(
+    pool: Executor | None, store: ObjectStore, batch: list[tuple[str, int]]
+) -> Future[list[Hashed]] | None:
+    if pool is None:
+        return None
+    return pool.submit(rehash.hash_files, [str(store.path_for(sha)) for sha, _ in batch])
+
+
 def check_store(
     archive: Archive, conn: Connection, report: VerifyReport, fast: bool, reporter: Reporter
 ) -> None:
     store = archive.store
-    known: Iterator[tuple[str, int]] = _catalogued_objects(conn)
-    workers = 2 * (os.cpu_count() or 1)
     writable: list[str] = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-
-        def check(item: tuple[str, int]) -> tuple[str, int, Path, os.stat_result | None, Any]:
-            sha, size = item
-            path = store.path_for(sha)
-            try:
-                st = path.stat()
-            except OSError:
-                return sha, size, path, None, None
-            return sha, size, path, st, None if fast else _hash_file(path)
-
-        for sha, size, _, st, hashed in ordered_map(pool, check, known, 4 * workers):
-            report.objects += 1
-            reporter.advance()
-            if st is None:
-                report.add("store", sha, "missing from the store")
-                continue
-            if st.st_size != size:
-                report.add("store", sha, f"is {st.st_size:,} bytes; the catalogue says {size:,}")
-                continue
-            report.bytes += size
-            if st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-                writable.append(sha)
-            if hashed is not None:
-                digest, _, error = hashed
-                if error is not None:
-                    report.add("store", sha, f"cannot be read: {error}")
-                elif digest != sha:
-                    report.add("store", sha, f"its bytes hash to {digest}: the object was altered")
+    in_flight: deque[tuple[list[tuple[str, int]], Future[list[Hashed]] | None]] = deque()
+    window = 4 * (os.cpu_count() or 1)
+    with _rehashing(fast) as pool:
+        try:
+            batches = _batches(_catalogued_objects(conn), HASH_BATCH)
+            while True:
+                while len(in_flight) < window and (batch := next(batches, None)) is not None:
+                    in_flight.append((batch, _hashes(pool, store, batch)))
+                if not in_flight:
+                    break
+                batch, hashing = in_flight.popleft()
+                hashed = hashing.result() if hashing is not None else [None] * len(batch)
+                for (sha, size), digest in zip(batch, hashed, strict=True):
+                    _check_object(store, sha, size, digest, report, writable)
+                reporter.advance(len(batch))
+        finally:
+            for _, hashing in in_flight:
+                if hashing is not None:
+                    hashing.cancel()
     if writable:
         report.notes.append(
             f"{len(writable)} object(s) are writable, e.g. {writable[0]}; objects should be "
             "read-only (chmod a-w) so that a slip cannot alter them"
         )
     _check_unexpected(archive, conn, report)
+
+
+def _check_object(
+    store: ObjectStore,
+    sha: str,
+    size: int,
+    hashed: Hashed | None,
+    report: VerifyReport,
+    writable: list[str],
+) -> None:
+    report.objects += 1
+    try:
+        st = store.path_for(sha).stat()
+    except OSError:
+        report.add("store", sha, "missing from the store")
+        return
+    if st.st_size != size:
+        report.add("store", sha, f"is {st.st_size:,} bytes; the catalogue says {size:,}")
+        return
+    report.bytes += size
+    if st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        writable.append(sha)
+    if hashed is not None:
+        digest, _, error = hashed
+        if error is not None:
+            report.add("store", sha, f"cannot be read: {error}")
+        elif digest != sha:
+            report.add("store", sha, f"its bytes hash to {digest}: the object was altered")
 
 
 def _check_unexpected(archive: Archive, conn: Connection, report: VerifyReport) -> None:
