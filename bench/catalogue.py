@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -45,7 +45,7 @@ from dalil.catalogue import store
 from dalil.catalogue.assembly import facts_of, group_archive
 from dalil.catalogue.cases import list_cases
 from dalil.catalogue.consensus import Calibration, Vote, shipped_calibration
-from dalil.catalogue.grouping import Grouping, PhotoFacts, group_photos
+from dalil.catalogue.grouping import CaseDraft, Grouping, PhotoFacts, group_photos
 from dalil.catalogue.layout import FIELDS, Line, parse_lines
 from dalil.catalogue.reader import READER
 from dalil.catalogue.reading import read_photos
@@ -201,14 +201,18 @@ class FieldScore:
         row[2] += confident and right
 
 
+def owned_cases(grouping: Grouping, truth: Truth) -> Iterator[tuple[CaseDraft, str]]:
+    """Each machine case with the truth case most of its photos belong to (if any)."""
+    for case in grouping.cases:
+        owners = Counter(truth.case_of[s] for s in case.shas if s in truth.case_of)
+        if owners:
+            yield case, owners.most_common(1)[0][0]
+
+
 def case_fields(grouping: Grouping, truth: Truth) -> dict[str, FieldScore]:
     """Each machine case against the truth case of most of its photos."""
     scores = {name: FieldScore() for name in FIELDS}
-    for case in grouping.cases:
-        owners = Counter(truth.case_of[s] for s in case.shas if s in truth.case_of)
-        if not owners:
-            continue
-        owner = owners.most_common(1)[0][0]
+    for case, owner in owned_cases(grouping, truth):
         for name in FIELDS:
             suggestion = case.suggestions[name]
             right = suggestion.value == truth.numbers[owner][name]
@@ -261,11 +265,7 @@ def truth_entries(truth: Truth) -> dict[str, dict[str, str]]:
 
 def calibrate(grouping: Grouping, truth: Truth, source: str) -> Calibration:
     buckets: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for case in grouping.cases:
-        owners = Counter(truth.case_of[s] for s in case.shas if s in truth.case_of)
-        if not owners:
-            continue
-        owner = owners.most_common(1)[0][0]
+    for case, owner in owned_cases(grouping, truth):
         for name in FIELDS:
             suggestion = case.suggestions[name]
             if suggestion.evidence is None:

@@ -112,6 +112,7 @@ def parse_canonical(data: bytes) -> Any:
 def is_canonical(data: bytes) -> bool:
     """True if ``data`` is exactly the canonical encoding of the value it holds."""
     try:
-        return dumps(json.loads(data)) == data
-    except (ValueError, UnicodeDecodeError, InputError):
+        parse_canonical(data)
+    except InputError:
         return False
+    return True

@@ -14,21 +14,12 @@ from dalil.authenticity.inputs import inputs_sha256, load_records
 from dalil.authenticity.pipeline import analyze
 from dalil.authenticity.replay import FINDING, RUN_FINISHED, RUN_STARTED
 from dalil.authenticity.tables import authenticity_findings, authenticity_measurements
-from dalil.cli import main
 from dalil.db import schema
 from dalil.errors import InputError
 from dalil.vault.verify import verify
 
+from ..cli import dalil
 from .conftest import Analysed, Truth
-
-
-def dalil(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    return code, capsys.readouterr().out
 
 
 def _current(analysed: Analysed) -> list[tuple[str, str, str, str, str, str]]:
@@ -178,7 +169,7 @@ def test_findings_json_gives_image_paths_verdict_score_and_error_rate(
     analysed: Analysed, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = str(analysed.archive.root)
-    code, out = dalil(capsys, "findings", "--check", "sensors", "--json", "--archive", root)
+    code, out, _ = dalil(capsys, "findings", "--check", "sensors", "--json", "--archive", root)
     assert code == 0
     items = json.loads(out)
     assert items
@@ -192,10 +183,10 @@ def test_the_commands_analyse_list_and_refuse_what_they_cannot_do(
     analysed: Analysed, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = str(analysed.archive.root)
-    code, out = dalil(capsys, "analyze", "authenticity", "--workers", "1", "--json", "-a", root)
+    code, out, _ = dalil(capsys, "analyze", "authenticity", "--workers", "1", "--json", "-a", root)
     assert code == 0
     assert json.loads(out)["summary"]["findings"]["added"] == 0
-    code, out = dalil(capsys, "findings", "--severity", "high", "--json", "-a", root)
+    code, out, _ = dalil(capsys, "findings", "--severity", "high", "--json", "-a", root)
     assert code == 0 and {item["severity"] for item in json.loads(out)} == {"high"}
     assert dalil(capsys, "findings", "--check", "colour", "-a", root)[0] == 2
     assert dalil(capsys, "analyze", "authenticity", "--device", "tpu", "-a", root)[0] == 2

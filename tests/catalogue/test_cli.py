@@ -7,18 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dalil.cli import main
 from dalil.synth import SynthOptions, generate_collection
 from dalil.synth.truth import read_truth
 
-
-def dalil(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    return code, capsys.readouterr().out
+from ..cli import dalil
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +28,16 @@ def test_read_group_list_and_count_a_collection(
     monkeypatch.setenv("DALIL_ARCHIVE", str(archive))
     assert dalil(capsys, "init", str(archive))[0] == 0
     drives = sorted(str(p) for p in (collection / "drives").iterdir())
-    code, _ = dalil(capsys, "ingest", *drives, "--collection", "c", "--custodian", "k", "--json")
+    code, _, _ = dalil(capsys, "ingest", *drives, "--collection", "c", "--custodian", "k", "--json")
     assert code == 0
-    code, out = dalil(capsys, "catalogue", "read", "--workers", "1", "--json")
+    code, out, _ = dalil(capsys, "catalogue", "read", "--workers", "1", "--json")
     read = json.loads(out)
     assert code == 0 and read["read"] >= 10 and read["with_numbers"] >= 8
     assert json.loads(dalil(capsys, "catalogue", "read", "--json")[1])["read"] == 0  # resumed
-    code, out = dalil(capsys, "catalogue", "group", "--json")
+    code, out, _ = dalil(capsys, "catalogue", "group", "--json")
     grouped = json.loads(out)
     assert code == 0 and grouped["cases"] >= 2
-    code, out = dalil(capsys, "catalogue", "cases", "--json")
+    code, out, _ = dalil(capsys, "catalogue", "cases", "--json")
     cases = json.loads(out)
     truth = read_truth(collection / "ground-truth.json")
     reports = {str(c["report"]) for c in truth["cases"]}
@@ -58,7 +50,7 @@ def test_read_group_list_and_count_a_collection(
         "confident",
         "confirmed",
     }
-    code, out = dalil(capsys, "catalogue", "stats", "--csv", str(tmp_path / "csv"),
+    code, out, _ = dalil(capsys, "catalogue", "stats", "--csv", str(tmp_path / "csv"),
                       "--html", str(tmp_path / "stats.html"), "--json")  # fmt: skip
     stats = json.loads(out)
     assert code == 0 and stats["cases"] == len(cases)
@@ -66,6 +58,6 @@ def test_read_group_list_and_count_a_collection(
     page = (tmp_path / "stats.html").read_text(encoding="utf-8")
     assert "<svg" in page and "://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert dalil(capsys, "verify", "--json")[0] == 0
-    code, out = dalil(capsys, "catalogue", "branches", "--init", "--json")
+    code, out, _ = dalil(capsys, "catalogue", "branches", "--init", "--json")
     assert code == 0 and (archive / "catalogue" / "branches.csv").exists()
     assert any(b["number"] == "215" for b in json.loads(out)["branches"])

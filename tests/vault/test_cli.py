@@ -7,17 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dalil.cli import main
-
-
-def dalil(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from ..cli import dalil
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ def hash_file(path: str) -> Hashed:
         return None, 0, exc.strerror or str(exc)
 
 
-def hash_files(paths: list[str]) -> list[Hashed]:
-    """Runs in a worker process: a batch of files, so that messages stay few."""
-    return [hash_file(path) for path in paths]
+def hash_listed(objects: list[tuple[str, int, str]]) -> list[tuple[str, int, Hashed]]:
+    """Runs in a worker process: a batch of (name, size, path), so that messages stay few;
+    each comes back with its hash."""
+    return [(name, size, hash_file(path)) for name, size, path in objects]

@@ -23,9 +23,8 @@ import multiprocessing
 import os
 import stat
 import threading
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from sqlalchemy import Connection, Row, func, select
 from dalil import __version__
 from dalil.db import schema
 from dalil.errors import CheckpointError, LogError
+from dalil.parallel import ordered_map
 from dalil.progress import SILENT, Reporter
 from dalil.vault import checkpoints, custody, merkle, rehash
 from dalil.vault.archive import Archive
@@ -418,12 +418,19 @@ def _rehashing(fast: bool) -> Iterator[Executor | None]:
         yield pool
 
 
-def _hashes(
-    pool: Executor | None, store: ObjectStore, batch: list[tuple[str, int]]
-) -> Future[list[Hashed]] | None:
+def _hashed(
+    pool: Executor | None, store: ObjectStore, objects: Iterator[tuple[str, int]]
+) -> Iterator[Sequence[tuple[str, int, Hashed | None]]]:
+    """The catalogued objects in batches, each with its hash (None without a pool)."""
+    batches = (
+        [(sha, size, str(store.path_for(sha))) for sha, size in batch]
+        for batch in _batches(objects, HASH_BATCH)
+    )
     if pool is None:
-        return None
-    return pool.submit(rehash.hash_files, [str(store.path_for(sha)) for sha, _ in batch])
+        yield from ([(sha, size, None) for sha, size, _ in batch] for batch in batches)
+        return
+    window = 4 * (os.cpu_count() or 1)
+    yield from ordered_map(pool, rehash.hash_listed, batches, window)
 
 
 def check_store(
@@ -431,25 +438,11 @@ def check_store(
 ) -> None:
     store = archive.store
     writable: list[str] = []
-    in_flight: deque[tuple[list[tuple[str, int]], Future[list[Hashed]] | None]] = deque()
-    window = 4 * (os.cpu_count() or 1)
     with _rehashing(fast) as pool:
-        try:
-            batches = _batches(_catalogued_objects(conn), HASH_BATCH)
-            while True:
-                while len(in_flight) < window and (batch := next(batches, None)) is not None:
-                    in_flight.append((batch, _hashes(pool, store, batch)))
-                if not in_flight:
-                    break
-                batch, hashing = in_flight.popleft()
-                hashed = hashing.result() if hashing is not None else [None] * len(batch)
-                for (sha, size), digest in zip(batch, hashed, strict=True):
-                    _check_object(store, sha, size, digest, report, writable)
-                reporter.advance(len(batch))
-        finally:
-            for _, hashing in in_flight:
-                if hashing is not None:
-                    hashing.cancel()
+        for batch in _hashed(pool, store, _catalogued_objects(conn)):
+            for sha, size, hashed in batch:
+                _check_object(store, sha, size, hashed, report, writable)
+            reporter.advance(len(batch))
     if writable:
         report.notes.append(
             f"{len(writable)} object(s) are writable, e.g. {writable[0]}; objects should be "
