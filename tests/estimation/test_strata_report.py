@@ -80,12 +80,12 @@ def test_malformed_tables_are_refused_with_a_reason(tmp_path: Path, text: str) -
 def test_report_is_one_offline_html_file_with_every_stratum() -> None:
     table = heterogeneous(2000, [0.5, 0.4, 0.6], [0.15, 0.1, 0.2], 0.4, seed=4)
     sparse = CaptureTable(("L1", "L2", "L3"), {(1, 0, 0): 3})
-    results = [
-        strata.estimate_stratum({"governorate": "حمص"}, table, settings=QUICK),
-        strata.estimate_stratum({"governorate": "<script>"}, sparse, settings=QUICK),
-    ]
-    page = report.render(results, "MSE")
+    estimation = strata.estimate(
+        [({"governorate": "حمص"}, table), ({"governorate": "<script>"}, sparse)], settings=QUICK
+    )
+    page = report.render(estimation, "MSE")
     assert "حمص" in page and "<svg" in page and "sparse stratum" in page
+    assert "Total over 2 strata" in page and "no estimate for governorate=" in page
     assert "<script>" not in page  # values are escaped
     assert "http" not in page.replace("http-equiv", "")  # nothing fetched
 

@@ -156,6 +156,20 @@ def test_cli_import_link_clusters_json(tmp_path: Path, synthetic: Path) -> None:
     result = runner.invoke(app, ["estimate", "--json", "--method", "independence", "-a", str(root)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["strata"][0]["estimates"][0]["method"] == "independence"
+    by_sex = ["estimate", "--json", "--by", "sex", "--method", "independence", "-a", str(root)]
+    result = runner.invoke(app, by_sex)
+    assert result.exit_code == 0, result.output
+    estimated = json.loads(result.stdout)
+    by_label = {s["stratum"]["sex"]: s for s in estimated["strata"]}
+    assert {"M", "F"} <= set(by_label)
+    # a few people of unknown sex, none on both lists: no estimate there, so the total
+    # counts them as documented and says it is low by their undocumented
+    assert not by_label["unknown"]["estimates"]
+    [total] = estimated["total"]["estimates"]
+    parts = [s["estimates"][0]["estimate"] for s in estimated["strata"] if s["estimates"]]
+    documented = by_label["unknown"]["observed"]
+    assert total["estimate"] == pytest.approx(sum(parts) + documented, abs=0.1 * len(parts))
+    assert "no estimate for sex=unknown" in estimated["total"]["warnings"][0]
 
 
 def test_a_blow_up_on_a_common_name_is_refused_before_scoring(

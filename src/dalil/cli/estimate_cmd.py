@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
+from dalil.cli.common import (
+    ArchiveOption,
+    BarReporter,
+    JsonOption,
+    open_archive,
+    out,
+    print_json,
+)
 from dalil.errors import InputError
 
 
@@ -59,19 +66,20 @@ def estimate(
         with open_archive(archive_dir) as archive:
             tables = source.capture_tables(archive, variables)
     settings = lcmcr.Settings(seed=seed, samples=samples, burn_in=burn_in)
-    results = [
-        strata.estimate_stratum(
-            dict(zip(variables, key, strict=True)), t, methods, settings, criterion
-        )
-        for key, t in tables.items()
-    ]
+    strata_tables = [(dict(zip(variables, key, strict=True)), t) for key, t in tables.items()]
+    estimation = strata.estimate(
+        strata_tables, methods, settings, criterion, BarReporter(enabled=not json_output)
+    )
     if report is not None:
-        html_report.write(report, results, "Multiple systems estimation", [f"seed {seed}"])
+        html_report.write(report, estimation, "Multiple systems estimation", [f"seed {seed}"])
     if json_output:
-        print_json({"strata": [r.to_json() for r in results]})
+        print_json(estimation.to_json())
         return
-    for result in results:
+    shown = [*estimation.strata, *([estimation.total] if estimation.total else [])]
+    for result in shown:
         label = ", ".join(f"{k}={v}" for k, v in result.stratum.items()) or "all"
+        if result is estimation.total:
+            label = f"total over {len(estimation.strata)} strata"
         out.print(f"[bold]{label}[/]: {result.table.observed:,} documented")
         for e in result.estimates:
             interval = f"95% {e.low:,.0f} – {e.high:,.0f}"

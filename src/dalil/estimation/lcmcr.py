@@ -50,6 +50,7 @@ own example uses 10,000 + 100,000) and R-hat on every estimate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +58,7 @@ import numpy.typing as npt
 
 from dalil.estimation import diagnostics
 from dalil.estimation.histories import CaptureTable
+from dalil.progress import SILENT, Reporter
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -75,6 +77,10 @@ class Settings:
     thin: int = 20
     chains: int = 4
     seed: int = 20160101
+    # While the chains of a table disagree (rank R-hat above diagnostics.RHAT_LIMIT),
+    # the draws are taken again with twice the thinning, the earlier ones counting as
+    # burn-in: up to this many times (each costs twice the one before).
+    extensions: int = 3
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,12 @@ class Posterior:
     draws: IntArray
     observed: int
     settings: Settings
+    # Times the draws were retaken because the chains disagreed, and the thinning used.
+    extended: int = 0
+
+    @property
+    def thin(self) -> int:
+        return int(self.settings.thin * 2**self.extended)
 
     @property
     def pooled(self) -> IntArray:
@@ -118,28 +130,30 @@ class Posterior:
 
 
 class _Chains:
-    """Several Gibbs chains advanced together: every array has the chain as first axis.
+    """Gibbs chains of several tables advanced together, in one set of array operations.
 
-    Running chains side by side in one set of array operations costs about as much as
-    running one, and several chains are what makes R-hat meaningful. The unobserved
-    people are the last row of the pattern matrix (all zeros, count n0), so that one
-    multinomial draw allocates observed and unobserved people to classes (step 1).
-    Chains start dispersed: capture probabilities drawn from their prior, equal class
-    weights and n0 = n, as the R package does apart from its single chain.
+    Every array has the row (table × chain) as first axis: running tables and chains
+    side by side costs little more than running one, which is what makes estimating
+    every stratum of a country affordable, and several chains per table are what make
+    R-hat meaningful. The tables share their number of lists, so one pattern matrix
+    serves all; the unobserved people are its last row (all zeros, count n0 per row),
+    so that one multinomial draw allocates observed and unobserved people to classes
+    (step 1). Chains start dispersed: capture probabilities drawn from their prior,
+    equal class weights and n0 = n, as the R package does apart from its single chain.
     """
 
     def __init__(self, x: IntArray, counts: IntArray, settings: Settings, rng: np.random.Generator):
         c, k = settings.chains, settings.max_classes
+        rows = np.repeat(counts, c, axis=0)  # table-major: the chains of table 0 first
         self.x = np.vstack([x, np.zeros((1, x.shape[1]))]).astype(np.float64)
-        self.counts = np.zeros((c, x.shape[0] + 1), dtype=np.int64)
-        self.counts[:, :-1] = counts
-        self.n = int(counts.sum())
-        self.counts[:, -1] = self.n
+        self.counts = np.concatenate([rows, rows.sum(axis=1, keepdims=True)], axis=1)
+        self.n = rows.sum(axis=1)
         self.s = settings
         self.rng = rng
-        self.lam = rng.beta(1.0, 1.0, size=(c, x.shape[1], k))
-        self.alpha = np.ones(c)
-        self.log_pi = np.log(np.full((c, k), 1.0 / k))
+        r = rows.shape[0]
+        self.lam = rng.beta(1.0, 1.0, size=(r, x.shape[1], k))
+        self.alpha = np.ones(r)
+        self.log_pi = np.log(np.full((r, k), 1.0 / k))
 
     def step(self) -> IntArray:
         rng, s = self.rng, self.s
@@ -175,17 +189,70 @@ def _softmax(logits: FloatArray) -> FloatArray:
 
 def sample(table: CaptureTable, settings: Settings | None = None) -> Posterior:
     """Posterior draws of N for one capture-history table."""
+    return sample_many([table], settings)[0]
+
+
+def sample_many(
+    tables: Sequence[CaptureTable], settings: Settings | None = None, reporter: Reporter = SILENT
+) -> list[Posterior]:
+    """Posterior draws of N for each table (strata of one population, say), in order.
+
+    Tables with the same number of lists run as one batch of chains. Every posterior
+    has the same shape (chains × samples), so draws of different tables can be added
+    draw by draw. One generator seeded by ``settings.seed`` serves every batch, in
+    order of the number of lists: the same tables and seed give the same draws.
+    """
     settings = settings or Settings()
-    x, counts = table.matrix()
-    if int(counts.sum()) == 0:
-        raise ValueError("no one is documented in this table")
+    matrices = [t.matrix() for t in tables]
+    for table, (_, counts) in zip(tables, matrices, strict=True):
+        if int(counts.sum()) == 0:
+            raise ValueError(f"no one is documented in the table of {', '.join(table.lists)}")
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed)))
-    chains = _Chains(x, counts, settings, rng)
-    for _ in range(settings.burn_in):
+    posteriors: dict[int, Posterior] = {}
+    for k in sorted({len(t.lists) for t in tables}):
+        members = [i for i, t in enumerate(tables) if len(t.lists) == k]
+        x = matrices[members[0]][0]
+        counts = np.stack([matrices[i][1] for i in members])
+        chains = _Chains(x, counts, settings, rng)
+        label = f"LCMCR, {len(members)} {'table' if len(members) == 1 else 'tables'} of {k} lists"
+        draws, extended = _run(chains, len(members), settings, reporter, label)
+        for row, i in enumerate(members):
+            observed = int(counts[row].sum())
+            posteriors[i] = Posterior(draws[row], observed, settings, extended)
+    reporter.finish()
+    return [posteriors[i] for i in range(len(tables))]
+
+
+_REPORT_EVERY = 500
+
+
+def _run(
+    chains: _Chains, tables: int, s: Settings, reporter: Reporter, label: str
+) -> tuple[IntArray, int]:
+    """Burn in, draw, and retake the draws more thinly while some table's chains disagree."""
+    reporter.start(label, s.burn_in + s.samples * s.thin, unit="iterations")
+    for i in range(1, s.burn_in + 1):
         chains.step()
-    draws = np.empty((settings.chains, settings.samples), dtype=np.int64)
-    for i in range(settings.samples):
-        for _ in range(settings.thin - 1):
-            chains.step()
-        draws[:, i] = chains.step()
-    return Posterior(draws, int(counts.sum()), settings)
+        if i % _REPORT_EVERY == 0:
+            reporter.advance(_REPORT_EVERY)
+    reporter.advance(s.burn_in % _REPORT_EVERY)
+    extended = 0
+    while True:
+        thin = s.thin * 2**extended
+        if extended:
+            reporter.start(
+                f"{label}: chains disagree, drawing again thinned by {thin}",
+                s.samples * thin,
+                unit="iterations",
+            )
+        draws = np.empty((tables * s.chains, s.samples), dtype=np.int64)
+        for i in range(s.samples):
+            for _ in range(thin - 1):
+                chains.step()
+            draws[:, i] = chains.step()
+            reporter.advance(thin)
+        per_table = draws.reshape(tables, s.chains, s.samples)
+        worst = max(diagnostics.rank_rhat(d.astype(np.float64)) for d in per_table)
+        if worst <= diagnostics.RHAT_LIMIT or extended >= s.extensions:
+            return per_table, extended
+        extended += 1

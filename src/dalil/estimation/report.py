@@ -13,7 +13,8 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from dalil.estimation.strata import StratumResult
+from dalil.estimation.results import StratumResult
+from dalil.estimation.strata import Estimation
 
 _COLOURS = {"lcmcr": "#1b6ca8", "loglinear": "#c75000", "independence": "#6b6b6b"}
 # The report runs nothing and loads nothing: only its own inline styles are allowed.
@@ -119,27 +120,42 @@ def _histogram(result: StratumResult) -> str:
     )
 
 
-def render(results: Sequence[StratumResult], title: str, notes: Sequence[str] = ()) -> str:
-    """The whole report as one HTML document."""
-    total_observed = sum(r.table.observed for r in results)
-    sections = []
-    for result in results:
-        warnings = "".join(f"<div class='warn'>{_esc(w)}</div>" for w in result.warnings)
-        sections.append(
-            f"<h2>{_esc(_label(result.stratum))}</h2>{warnings}"
-            f"<h3>Capture histories</h3>{_histories(result)}"
-            f"<h3>Estimates</h3>{_estimates(result)}{_plot(result)}{_histogram(result)}"
-        )
-    summary = "".join(
-        f"<tr><td style='text-align:left'>{_esc(_label(r.stratum))}</td>"
-        f"<td>{r.table.observed:,}</td>"
+def _section(result: StratumResult, heading: str) -> str:
+    warnings = "".join(f"<div class='warn'>{_esc(w)}</div>" for w in result.warnings)
+    return (
+        f"<h2>{_esc(heading)}</h2>{warnings}"
+        f"<h3>Capture histories</h3>{_histories(result)}"
+        f"<h3>Estimates</h3>{_estimates(result)}{_plot(result)}{_histogram(result)}"
+    )
+
+
+def _summary_row(result: StratumResult, label: str) -> str:
+    return (
+        f"<tr><td style='text-align:left'>{_esc(label)}</td><td>{result.table.observed:,}</td>"
         + "".join(
             f"<td>{e.method}: {e.estimate:,.0f} ({e.low:,.0f}–{e.high:,.0f})</td>"
-            for e in r.estimates
+            for e in result.estimates
         )
-        + f"<td>{len(r.warnings)}</td></tr>"
-        for r in results
+        + f"<td>{len(result.warnings)}</td></tr>"
     )
+
+
+def render(estimation: Estimation, title: str, notes: Sequence[str] = ()) -> str:
+    """The whole report as one HTML document: the total first, then every stratum."""
+    results = estimation.strata
+    total_observed = sum(r.table.observed for r in results)
+    rows = [_summary_row(r, _label(r.stratum)) for r in results]
+    sections = [_section(r, _label(r.stratum)) for r in results]
+    if estimation.total is not None:
+        heading = f"Total over {len(results)} strata"
+        rows.append(_summary_row(estimation.total, heading).replace("<td", "<th"))
+        sections.insert(
+            0,
+            _section(estimation.total, heading)
+            + "<p class='note'>The capture histories of every stratum added up. LCMCR's total "
+            "adds the strata's posterior draws one by one; the log-linear totals add the "
+            "estimates, and each side of their intervals in quadrature (approximate).</p>",
+        )
     note_html = "".join(f"<p class='note'>{_esc(n)}</p>" for n in notes)
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -149,11 +165,9 @@ def render(results: Sequence[StratumResult], title: str, notes: Sequence[str] = 
         f"<p>{total_observed:,} documented people in {len(results)} strata.</p>"
         f"{note_html}<table><tr><th>stratum</th><th>documented</th>"
         "<th colspan='3'>estimates (95% interval)</th>"
-        f"<th>warnings</th></tr>{summary}</table>{''.join(sections)}</body></html>"
+        f"<th>warnings</th></tr>{''.join(rows)}</table>{''.join(sections)}</body></html>"
     )
 
 
-def write(
-    path: Path, results: Sequence[StratumResult], title: str, notes: Sequence[str] = ()
-) -> None:
-    path.write_text(render(results, title, notes), encoding="utf-8")
+def write(path: Path, estimation: Estimation, title: str, notes: Sequence[str] = ()) -> None:
+    path.write_text(render(estimation, title, notes), encoding="utf-8")

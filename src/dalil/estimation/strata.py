@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from dalil.estimation import diagnostics, lcmcr, loglinear
+from dalil.estimation import diagnostics, lcmcr, loglinear, totals
 from dalil.estimation.histories import MIN_LISTS, CaptureTable
+from dalil.estimation.results import MethodEstimate, StratumResult, histogram
+from dalil.progress import SILENT, Reporter
 
 # Below these, the overlap between lists is too thin for MSE to say much: published
 # practice (HRDAG, Rcapture documentation) treats a few dozen records and a handful of
@@ -33,53 +33,6 @@ MIN_OVERLAP = 10
 MIN_LISTS_FOR_CLASSES = 4
 
 METHODS = ("lcmcr", "loglinear", "independence")
-HISTOGRAM_BINS = 30
-
-
-@dataclass(frozen=True)
-class MethodEstimate:
-    method: str
-    estimate: float
-    low: float
-    high: float
-    seconds: float
-    detail: str = ""
-    diagnostics: dict[str, float] = field(default_factory=dict)
-    # Posterior histogram for Bayesian methods: (left edge of each bin, draws in it).
-    histogram: tuple[tuple[float, int], ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "estimate": round(self.estimate, 1),
-            "interval_95": [round(self.low, 1), round(self.high, 1)],
-            "seconds": round(self.seconds, 3),
-            "detail": self.detail,
-            "diagnostics": {k: round(v, 4) for k, v in self.diagnostics.items()},
-        }
-
-
-@dataclass
-class StratumResult:
-    stratum: dict[str, str]
-    table: CaptureTable
-    estimates: list[MethodEstimate] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        x, n = self.table.matrix()
-        return {
-            "stratum": self.stratum,
-            "lists": list(self.table.lists),
-            "observed": self.table.observed,
-            "overlap": self.table.overlap(),
-            "capture_histories": [
-                {"pattern": "".join(map(str, row)), "count": int(c)}
-                for row, c in zip(x, n, strict=True)
-            ],
-            "estimates": [e.to_json() for e in self.estimates],
-            "warnings": self.warnings,
-        }
 
 
 def _drop_empty_lists(table: CaptureTable, warnings: list[str]) -> CaptureTable | None:
@@ -99,20 +52,25 @@ def _drop_empty_lists(table: CaptureTable, warnings: list[str]) -> CaptureTable 
     return CaptureTable(tuple(table.lists[j] for j in keep), counts)
 
 
-def _lcmcr(table: CaptureTable, settings: lcmcr.Settings) -> MethodEstimate:
-    start = time.perf_counter()
-    posterior = lcmcr.sample(table, settings)
+def _lcmcr(posterior: lcmcr.Posterior, seconds: float) -> MethodEstimate:
     low, high = posterior.interval()
-    counts, edges = np.histogram(posterior.pooled, bins=HISTOGRAM_BINS)
+    s = posterior.settings
+    detail = f"posterior median; {s.chains} chains × {s.samples} draws thinned by {posterior.thin}"
+    if posterior.extended:
+        detail += f" (drawn {posterior.extended + 1} times: the chains disagreed)"
     return MethodEstimate(
         "lcmcr",
         posterior.median,
         low,
         high,
-        time.perf_counter() - start,
-        f"posterior median; {settings.chains} chains × {settings.samples} draws",
-        {"rhat": posterior.rhat, "rhat_raw": posterior.rhat_raw, "ess": posterior.ess},
-        tuple((float(e), int(c)) for e, c in zip(edges[:-1], counts, strict=True)),
+        seconds,
+        detail,
+        {
+            "rhat": posterior.rhat,
+            "rhat_raw": posterior.rhat_raw,
+            "ess": posterior.ess,
+        },
+        histogram(posterior.pooled),
     )
 
 
@@ -145,6 +103,108 @@ def _independence(table: CaptureTable) -> MethodEstimate | None:
     )
 
 
+def _usable(result: StratumResult, methods: Sequence[str]) -> CaptureTable | None:
+    """The stratum's table without its empty lists, after warning of what weakens it."""
+    table = result.table
+    if table.observed < MIN_OBSERVED or table.overlap() < MIN_OVERLAP:
+        result.warnings.append(
+            f"sparse stratum: {table.observed} people, {table.overlap()} on more than one list "
+            f"(below {MIN_OBSERVED} or {MIN_OVERLAP}); estimates here are unreliable"
+        )
+    usable = _drop_empty_lists(table, result.warnings)
+    if usable is not None and "lcmcr" in methods and len(usable.lists) < MIN_LISTS_FOR_CLASSES:
+        result.warnings.append(
+            f"lcmcr: with {len(usable.lists)} lists the table cannot tell unequal chances of "
+            f"being listed from a different total; the interval leans on the model's "
+            f"assumptions (at least {MIN_LISTS_FOR_CLASSES} lists are needed to learn them)"
+        )
+    return usable
+
+
+def _posteriors(
+    tables: Sequence[CaptureTable | None], settings: lcmcr.Settings, reporter: Reporter
+) -> tuple[dict[int, lcmcr.Posterior], float]:
+    """LCMCR for every usable table in one batch, and the seconds each stratum took."""
+    index = [i for i, t in enumerate(tables) if t is not None]
+    if not index:
+        return {}, 0.0
+    start = time.perf_counter()
+    drawn = lcmcr.sample_many([t for t in tables if t is not None], settings, reporter)
+    return dict(zip(index, drawn, strict=True)), (time.perf_counter() - start) / len(index)
+
+
+def _check(result: StratumResult, estimate: MethodEstimate) -> None:
+    rhat = estimate.diagnostics.get("rhat", 1.0)
+    if rhat > diagnostics.RHAT_LIMIT:
+        result.warnings.append(
+            f"{estimate.method}: chains disagree (R-hat {rhat:.3f} > {diagnostics.RHAT_LIMIT}) "
+            "even after retaking the draws more thinly; run longer (--samples, --burn-in)"
+        )
+    ess = estimate.diagnostics.get("ess", diagnostics.MIN_ESS)
+    if 0 < ess < diagnostics.MIN_ESS:
+        result.warnings.append(f"{estimate.method}: only {ess:.0f} effective draws; run longer")
+
+
+@dataclass
+class Estimation:
+    """Every stratum's estimates and, with more than one stratum, their sum."""
+
+    strata: list[StratumResult]
+    total: StratumResult | None = None
+    # LCMCR draws of each stratum, kept to add them up draw by draw.
+    posteriors: dict[int, lcmcr.Posterior] = field(default_factory=dict, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "strata": [r.to_json() for r in self.strata],
+            "total": self.total.to_json() if self.total else None,
+        }
+
+
+def estimate(
+    strata: Sequence[tuple[dict[str, str], CaptureTable]],
+    methods: Sequence[str] = METHODS,
+    settings: lcmcr.Settings | None = None,
+    criterion: str = "aic",
+    reporter: Reporter = SILENT,
+) -> Estimation:
+    """Every requested method on every stratum, and the total over the strata.
+
+    LCMCR runs every stratum in one batch of chains (lcmcr.sample_many); the seconds it
+    reports per stratum are that batch's time divided among them. Problems become
+    warnings of the stratum they concern.
+    """
+    results = [StratumResult(stratum, table) for stratum, table in strata]
+    usable = [_usable(r, methods) for r in results]
+    posteriors: dict[int, lcmcr.Posterior] = {}
+    seconds = 0.0
+    if "lcmcr" in methods:
+        posteriors, seconds = _posteriors(usable, settings or lcmcr.Settings(), reporter)
+    runners: dict[str, Callable[[CaptureTable, int], MethodEstimate | None]] = {
+        "lcmcr": lambda _, i: _lcmcr(posteriors[i], seconds),
+        "loglinear": lambda t, _: _loglinear(t, criterion),
+        "independence": lambda t, _: _independence(t),
+    }
+    for i, (result, table) in enumerate(zip(results, usable, strict=True)):
+        if table is None:
+            continue
+        for method in methods:
+            try:
+                found = runners[method](table, i)
+            except (ValueError, ArithmeticError) as exc:
+                result.warnings.append(f"{method}: no estimate ({exc})")
+                continue
+            if found is None:
+                result.warnings.append(f"{method}: no model identifies the unobserved count here")
+                continue
+            result.estimates.append(found)
+            _check(result, found)
+    estimation = Estimation(results, posteriors=posteriors)
+    if len(results) > 1 and len({r.table.lists for r in results}) == 1:
+        estimation.total = totals.over_strata(results, posteriors, methods)
+    return estimation
+
+
 def estimate_stratum(
     stratum: dict[str, str],
     table: CaptureTable,
@@ -153,43 +213,4 @@ def estimate_stratum(
     criterion: str = "aic",
 ) -> StratumResult:
     """Every requested method on one stratum; problems become warnings."""
-    result = StratumResult(stratum, table)
-    if table.observed < MIN_OBSERVED or table.overlap() < MIN_OVERLAP:
-        result.warnings.append(
-            f"sparse stratum: {table.observed} people, {table.overlap()} on more than one list "
-            f"(below {MIN_OBSERVED} or {MIN_OVERLAP}); estimates here are unreliable"
-        )
-    usable = _drop_empty_lists(table, result.warnings)
-    if usable is None:
-        return result
-    if "lcmcr" in methods and len(usable.lists) < MIN_LISTS_FOR_CLASSES:
-        result.warnings.append(
-            f"lcmcr: with {len(usable.lists)} lists the table cannot tell unequal chances of "
-            f"being listed from a different total; the interval leans on the model's "
-            f"assumptions (at least {MIN_LISTS_FOR_CLASSES} lists are needed to learn them)"
-        )
-    runners: dict[str, Callable[[], MethodEstimate | None]] = {
-        "lcmcr": lambda: _lcmcr(usable, settings or lcmcr.Settings()),
-        "loglinear": lambda: _loglinear(usable, criterion),
-        "independence": lambda: _independence(usable),
-    }
-    for method in methods:
-        try:
-            estimate = runners[method]()
-        except (ValueError, ArithmeticError) as exc:
-            result.warnings.append(f"{method}: no estimate ({exc})")
-            continue
-        if estimate is None:
-            result.warnings.append(f"{method}: no model identifies the unobserved count here")
-            continue
-        result.estimates.append(estimate)
-        if estimate.diagnostics.get("rhat", 1.0) > diagnostics.RHAT_LIMIT:
-            result.warnings.append(
-                f"{method}: chains disagree (R-hat {estimate.diagnostics['rhat']:.3f} > "
-                f"{diagnostics.RHAT_LIMIT}); run longer (--samples, --burn-in)"
-            )
-        if 0 < estimate.diagnostics.get("ess", diagnostics.MIN_ESS) < diagnostics.MIN_ESS:
-            result.warnings.append(
-                f"{method}: only {estimate.diagnostics['ess']:.0f} effective draws; run longer"
-            )
-    return result
+    return estimate([(stratum, table)], methods, settings, criterion).strata[0]
