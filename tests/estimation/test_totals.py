@@ -14,7 +14,7 @@ from .simulate import heterogeneous, independent
 FAST = lcmcr.Settings(burn_in=600, samples=300, thin=3, chains=3, seed=11)
 
 
-def test_strata_batched_together_each_recover_their_own_size_and_the_total_covers_the_sum() -> None:
+def test_batched_strata_recover_their_own_sizes_and_the_total_covers_the_sum() -> None:
     small = heterogeneous(1200, [0.6, 0.5, 0.7, 0.55], [0.2, 0.15, 0.25, 0.2], 0.4, seed=21)
     large = heterogeneous(6000, [0.5, 0.4, 0.6, 0.45], [0.15, 0.1, 0.2, 0.12], 0.3, seed=22)
     three = independent(2500, [0.3, 0.4, 0.35], seed=23)  # fewer lists: a batch of its own
