@@ -107,8 +107,13 @@ import numpy as np
 
 from dalil.estimation.histories import CaptureTable, from_memberships
 
-# A design draws each person's capture probability on each list: (rng, N, K) → N × K.
-Draw = Callable[[np.random.Generator, int, int], np.ndarray]
+Stratum = tuple[dict[str, str], CaptureTable]
+
+# Traits the lists record of each person, by name: what `dalil estimate --by` can use.
+Traits = dict[str, np.ndarray]
+# A design draws each person's capture probability on each list, (rng, N, K) → N × K,
+# and the recorded traits that capture depends on, if any.
+Draw = Callable[[np.random.Generator, int, int], tuple[np.ndarray, Traits]]
 
 # Manrique-Vallier (2016) / HRDAG StanLCMCR simulation designs: (class size out of
 # 2,000, capture probability on each of five lists).
@@ -124,6 +129,9 @@ PUBLISHED = (
     ((1600, (0.113, 0.113, 0.199, 0.832, 0.733)), (400, (0.860, 0.925, 0.859, 0.190, 0.193))),
 )
 METHODS = ("lcmcr", "loglinear", "independence")
+BY_STRATUM = " by stratum"
+SHARED = "lcmcr shared classes"
+ROWS = (*(m + suffix for m in METHODS for suffix in ("", BY_STRATUM)), SHARED)
 HEADLINE = "heterogeneous"
 
 
@@ -131,17 +139,17 @@ def _logistic(logit: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-logit)))
 
 
-def _published_classes(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+def _published_classes(rng: np.random.Generator, n: int, k: int) -> tuple[np.ndarray, Traits]:
     design = PUBLISHED[int(rng.integers(len(PUBLISHED)))]
     shares = np.array([size for size, _ in design], dtype=float)
     lists = np.sort(rng.choice(5, size=k, replace=False))
     probs = np.array([p for _, p in design])[:, lists]
     probs = np.clip(probs * rng.uniform(0.8, 1.25, size=probs.shape), 0.005, 0.99)
     z = rng.choice(len(design), size=n, p=shares / shares.sum())
-    return np.asarray(probs[z])
+    return np.asarray(probs[z]), {}
 
 
-def _covariates(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+def _covariates(rng: np.random.Generator, n: int, k: int) -> tuple[np.ndarray, Traits]:
     urban = (rng.random(n) < 0.5).astype(float)
     region = rng.integers(3, size=n)
     age = rng.normal(size=n)
@@ -155,19 +163,19 @@ def _covariates(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
         + region_effect[region]
         + age[:, None] * age_effect[None, :]
     )
-    return _logistic(logit)
+    return _logistic(logit), {"urban": urban, "region": region, "age": age}
 
 
 def _logit_normal(low: float, high: float) -> Draw:
-    def draw(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+    def draw(rng: np.random.Generator, n: int, k: int) -> tuple[np.ndarray, Traits]:
         sigma = rng.uniform(low, high)
         intercept = rng.uniform(-2.0, -0.3, size=k)
-        return _logistic(intercept[None, :] + sigma * rng.normal(size=(n, 1)))
+        return _logistic(intercept[None, :] + sigma * rng.normal(size=(n, 1))), {}
 
     return draw
 
 
-def _lcmcr_prior(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+def _lcmcr_prior(rng: np.random.Generator, n: int, k: int) -> tuple[np.ndarray, Traits]:
     classes = 10
     alpha = rng.gamma(0.25, 1.0 / 0.25)
     # A Gamma(0.25, 0.25) draw can underflow to 0; Beta(1, 0) is then one class.
@@ -176,24 +184,25 @@ def _lcmcr_prior(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     weights = breaks * np.concatenate([[1.0], np.cumprod(1.0 - breaks[:-1])])
     probs = rng.beta(1.0, 1.0, size=(classes, k))
     z = rng.choice(classes, size=n, p=weights / weights.sum())
-    return np.asarray(probs[z])
+    return np.asarray(probs[z]), {}
 
 
-def _legacy_classes(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+def _legacy_classes(rng: np.random.Generator, n: int, k: int) -> tuple[np.ndarray, Traits]:
     classes = int(rng.integers(2, 4))
     shares = rng.dirichlet(np.full(classes, 2.0))
     level = rng.uniform(0.03, 0.6, size=classes)
     probs = np.clip(level[:, None] * rng.uniform(0.5, 1.5, size=(classes, k)), 0.01, 0.95)
     z = rng.choice(classes, size=n, p=shares)
-    return np.asarray(probs[z])
+    return np.asarray(probs[z]), {}
 
 
-def _legacy_covariates(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+def _legacy_covariates(rng: np.random.Generator, n: int, k: int) -> tuple[np.ndarray, Traits]:
     urban = (rng.random(n) < 0.5).astype(float)
     intercept = rng.uniform(-2.5, -0.5, size=k)
     effect = rng.normal(0.0, 0.8, size=k)
     person = rng.normal(0.0, 0.7, size=n)
-    return _logistic(intercept[None, :] + effect[None, :] * urban[:, None] + person[:, None])
+    logit = intercept[None, :] + effect[None, :] * urban[:, None] + person[:, None]
+    return _logistic(logit), {"urban": urban}
 
 
 @dataclass(frozen=True)
@@ -218,30 +227,67 @@ DESIGNS: dict[str, Design] = {
 }
 
 
-def simulate(index: int, seed: int, design: str) -> tuple[dict[str, Any], CaptureTable]:
-    """Population ``index`` of ``design``: its facts and its capture-history table."""
+def _recorded(rng: np.random.Generator, n: int) -> Traits:
+    """Traits every list records, drawn as the covariate design draws them."""
+    return {
+        "urban": (rng.random(n) < 0.5).astype(float),
+        "region": rng.integers(3, size=n),
+        "age": rng.normal(size=n),
+    }
+
+
+def _strata(traits: Traits, caught: np.ndarray, names: list[str]) -> list[Stratum]:
+    """The documented people split as `dalil estimate --by` would split them.
+
+    By the recorded traits, fixed before any stratified result was seen: region (3) ×
+    urban or rural (2) × age below or above the median (2), 12 strata; as in an
+    archive, a stratum exists only where someone is documented.
+    """
+    keys = np.column_stack(
+        [traits["region"], traits["urban"].astype(int), (traits["age"] >= 0.0).astype(int)]
+    )
+    listed = caught.any(axis=1)
+    out = []
+    for key in sorted({tuple(int(v) for v in row) for row in keys[listed]}):
+        mine = caught[listed & (keys == key).all(axis=1)]
+        label = {
+            "region": str(key[0]),
+            "setting": ("rural", "urban")[key[1]],
+            "age": ("younger", "older")[key[2]],
+        }
+        people = ([names[j] for j in np.flatnonzero(r)] for r in mine)
+        out.append((label, from_memberships(names, people)))
+    return out
+
+
+def simulate(
+    index: int, seed: int, design: str
+) -> tuple[dict[str, Any], CaptureTable, list[Stratum]]:
+    """Population ``index`` of ``design``: its facts, its table, and its table by stratum."""
     plan = DESIGNS[design]
     rng = np.random.default_rng([seed, index, zlib.crc32(design.encode())])
     n = int(math.exp(rng.uniform(math.log(1000), math.log(20000))))
     kind, draw = plan.kinds[index % len(plan.kinds)]
     k = plan.lists[index // len(plan.kinds) % len(plan.lists)]
-    caught = rng.random((n, k)) < draw(rng, n, k)
+    probabilities, traits = draw(rng, n, k)
+    caught = rng.random((n, k)) < probabilities
     names = [f"L{j + 1}" for j in range(k)]
     table = from_memberships(names, ([names[j] for j in np.flatnonzero(r)] for r in caught))
+    # Traits the design's capture does not depend on are recorded all the same, drawn
+    # from a stream of their own so that the capture histories do not change.
+    recorded = {
+        **_recorded(np.random.default_rng([seed, index, zlib.crc32(design.encode()), 1]), n),
+        **traits,
+    }
     info = {"design": design, "index": index, "kind": kind, "N": n, "K": k}
-    return {**info, "observed": table.observed}, table
+    return {**info, "observed": table.observed}, table, _strata(recorded, caught, names)
 
 
-def run(job: tuple[int, int, str]) -> list[dict[str, Any]]:
-    from dalil.estimation import strata
-
-    index, seed, design = job
-    info, table = simulate(index, seed, design)
-    result = strata.estimate_stratum({}, table)
+def _rows(info: dict[str, Any], result: Any, suffix: str, strata: int) -> list[dict[str, Any]]:
     return [
         {
             **info,
-            "method": e.method,
+            "method": e.method + suffix,
             "estimate": e.estimate,
             "low": e.low,
             "high": e.high,
@@ -249,11 +295,41 @@ def run(job: tuple[int, int, str]) -> list[dict[str, Any]]:
             "rel_bias": (e.estimate - info["N"]) / info["N"],
             "rel_width": (e.high - e.low) / info["N"],
             "seconds": e.seconds,
+            "seconds_per_stratum": e.seconds / strata,
+            "strata": strata,
             "rhat": e.diagnostics.get("rhat"),
             "rhat_raw": e.diagnostics.get("rhat_raw"),
         }
         for e in result.estimates
     ]
+
+
+def run(job: tuple[int, int, str]) -> list[dict[str, Any]]:
+    from dalil.estimation import strata
+
+    index, seed, design = job
+    info, table, by_stratum = simulate(index, seed, design)
+    pooled = strata.estimate([({}, table)]).strata[0]
+    split = strata.estimate(by_stratum)
+    assert split.total is not None
+    shared = strata.estimate(by_stratum, ("lcmcr",), shared=True)
+    assert shared.total is not None
+    rows = (
+        _rows(info, pooled, "", 1)
+        + _rows(info, split.total, BY_STRATUM, len(by_stratum))
+        + _rows(info, shared.total, " shared classes", len(by_stratum))
+    )
+    rhats = [
+        e.diagnostics["rhat"] for r in split.strata for e in r.estimates if e.method == "lcmcr"
+    ]
+    joint = [e.diagnostics["rhat"] for r in shared.strata for e in r.estimates]
+    for row in rows:
+        # convergence is judged stratum by stratum: the worst of them
+        if row["method"] == "lcmcr" + BY_STRATUM and rhats:
+            row["rhat"] = max(rhats)
+        if row["method"] == SHARED and joint:
+            row["rhat"] = max(joint)
+    return rows
 
 
 def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -280,8 +356,9 @@ def summarise(rows: list[dict[str, Any]], group: str) -> dict[str, Any]:
         "median_rel_bias": float(np.median(bias)),
         "mean_abs_rel_bias": float(np.abs(bias).mean()),
         "median_rel_width": float(np.median([r["rel_width"] for r in rows])),
-        "mean_seconds": float(np.mean([r["seconds"] for r in rows])),
-        "max_seconds": float(np.max([r["seconds"] for r in rows])),
+        "mean_seconds": float(np.mean([r["seconds_per_stratum"] for r in rows])),
+        "max_seconds": float(np.max([r["seconds_per_stratum"] for r in rows])),
+        "mean_population_seconds": float(np.mean([r["seconds"] for r in rows])),
         "rhat_over": sum(1 for r in rows if (r["rhat"] or 1.0) > 1.05),
         "rhat_raw_over": sum(1 for r in rows if (r["rhat_raw"] or 1.0) > 1.05),
     }
@@ -296,7 +373,7 @@ def summary_table(rows: list[dict[str, Any]], design: str) -> list[dict[str, Any
         groups += [(kind, [r for r in mine if r["kind"] == kind]) for kind, _ in kinds]
     out = []
     for name, chosen in groups:
-        for method in METHODS:
+        for method in ROWS:
             of_method = [r for r in chosen if r["method"] == method]
             if of_method:
                 out.append({"design": design, **summarise(of_method, name)})
@@ -308,9 +385,9 @@ def print_tables(rows: list[dict[str, Any]], designs: list[str]) -> list[dict[st
     print(
         "| design | populations | method | n | 95% coverage (Wilson 95%) | mean rel. bias "
         "| median rel. bias | mean abs rel. bias | median rel. width | mean s/stratum "
-        "| max s/stratum | R-hat > 1.05 (rank / raw) |"
+        "| max s/stratum | mean s/population | R-hat > 1.05 (rank / raw) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in summary:
         low, high = s["coverage_ci"]
         print(
@@ -319,21 +396,24 @@ def print_tables(rows: list[dict[str, Any]], designs: list[str]) -> list[dict[st
             f"| {s['mean_rel_bias']:+.3f} | {s['median_rel_bias']:+.3f} "
             f"| {s['mean_abs_rel_bias']:.3f} | {s['median_rel_width']:.3f} "
             f"| {s['mean_seconds']:.2f} | {s['max_seconds']:.2f} "
-            f"| {s['rhat_over']} / {s['rhat_raw_over']} |"
+            f"| {s['mean_population_seconds']:.2f} | {s['rhat_over']} / {s['rhat_raw_over']} |"
         )
     print()
     print("LCMCR coverage by number of lists:")
-    print("| design | K=3 | K=4 | K=5 |")
-    print("|---|---|---|---|")
+    print("| design | method | K=3 | K=4 | K=5 |")
+    print("|---|---|---|---|---|")
     for design in designs:
-        cells = []
-        for k in (3, 4, 5):
-            chosen = [
-                r for r in rows if r["design"] == design and r["method"] == "lcmcr" and r["K"] == k
-            ]
-            hits = sum(r["covered"] for r in chosen)
-            cells.append(f"{hits}/{len(chosen)}" if chosen else "–")
-        print(f"| {design} | {' | '.join(cells)} |")
+        for method in ("lcmcr", "lcmcr" + BY_STRATUM, SHARED):
+            cells = []
+            for k in (3, 4, 5):
+                chosen = [
+                    r
+                    for r in rows
+                    if r["design"] == design and r["method"] == method and r["K"] == k
+                ]
+                hits = sum(r["covered"] for r in chosen)
+                cells.append(f"{hits}/{len(chosen)}" if chosen else "–")
+            print(f"| {design} | {method} | {' | '.join(cells)} |")
     return summary
 
 
@@ -361,7 +441,7 @@ def main() -> None:
             if done % 20 == 0:
                 elapsed = time.perf_counter() - start
                 print(f"{done}/{len(jobs)} populations, {elapsed:.0f} s", file=sys.stderr)
-    rows.sort(key=lambda r: (r["design"], r["index"], METHODS.index(r["method"])))
+    rows.sort(key=lambda r: (r["design"], r["index"], ROWS.index(r["method"])))
     elapsed = time.perf_counter() - start
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(

@@ -110,3 +110,44 @@ def test_draws_are_retaken_more_thinly_while_the_chains_disagree() -> None:
     assert retaken.thin == 2**retaken.extended
     assert retaken.rhat <= diagnostics.RHAT_LIMIT or retaken.extended == 4
     assert retaken.draws.shape == first.draws.shape
+
+
+def test_strata_sharing_their_classes_recover_each_size_and_the_total() -> None:
+    # One population, two kinds of people listed alike everywhere; the strata differ in
+    # how many of each kind they hold, and one stratum is small.
+    high, low = [0.6, 0.5, 0.7, 0.55], [0.12, 0.08, 0.15, 0.1]
+    parts = [
+        heterogeneous(4000, high, low, 0.2, seed=71),
+        heterogeneous(2500, high, low, 0.5, seed=72),
+        heterogeneous(400, high, low, 0.3, seed=73),
+    ]
+    result = strata.estimate(
+        [({"region": str(i)}, t) for i, t in enumerate(parts)], ("lcmcr",), FAST, shared=True
+    )
+    for stratum, n in zip(result.strata, (4000, 2500, 400), strict=True):
+        [found] = stratum.estimates
+        assert found.low <= n <= found.high
+        assert "shared by every stratum" in found.detail
+    assert result.total is not None
+    [total] = result.total.estimates
+    assert total.low <= 6900 <= total.high
+
+
+def test_strata_sharing_classes_must_share_their_lists() -> None:
+    three = independent(1000, [0.3, 0.4, 0.35], seed=81)
+    four = independent(1000, [0.3, 0.4, 0.35, 0.3], seed=82)
+    with pytest.raises(ValueError, match="same lists"):
+        lcmcr.sample_many([three, four], FAST, shared=True)
+
+
+def test_only_the_tables_whose_chains_disagree_are_retaken() -> None:
+    easy = independent(5000, [0.5, 0.6, 0.55, 0.6, 0.5], seed=62)
+    rare = [0.03, 0.02, 0.05, 0.02, 0.03]  # 80% of people almost never listed: a ridge
+    hard = heterogeneous(4000, [0.6, 0.5, 0.7, 0.5, 0.6], rare, 0.2, seed=61)
+    once = lcmcr.Settings(burn_in=1000, samples=200, thin=2, chains=4, seed=4, extensions=0)
+    first = lcmcr.sample_many([easy, hard], once)
+    assert first[0].rhat <= diagnostics.RHAT_LIMIT < first[1].rhat
+    again = lcmcr.sample_many([easy, hard], lcmcr.Settings(**{**once.__dict__, "extensions": 3}))
+    assert again[0].extended == 0
+    assert np.array_equal(again[0].draws, first[0].draws)  # left as it was
+    assert again[1].extended >= 1 and again[1].thin == 2 * 2 ** again[1].extended

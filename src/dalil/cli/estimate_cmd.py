@@ -42,6 +42,14 @@ def estimate(
     samples: Annotated[int, typer.Option(help="LCMCR draws kept per chain.")] = 1000,
     burn_in: Annotated[int, typer.Option(help="LCMCR iterations discarded per chain.")] = 10000,
     criterion: Annotated[str, typer.Option(help="Log-linear model selection: aic or bic.")] = "aic",
+    shared_classes: Annotated[
+        bool,
+        typer.Option(
+            "--shared-classes/--separate-classes",
+            help="With --by: LCMCR's latent classes shared by every stratum (strata differ "
+            "in how many people of each class they hold), or learned in each stratum alone.",
+        ),
+    ] = True,
     archive_dir: ArchiveOption = None,  # type: ignore[assignment]
     json_output: JsonOption = False,
 ) -> None:
@@ -68,7 +76,12 @@ def estimate(
     settings = lcmcr.Settings(seed=seed, samples=samples, burn_in=burn_in)
     strata_tables = [(dict(zip(variables, key, strict=True)), t) for key, t in tables.items()]
     estimation = strata.estimate(
-        strata_tables, methods, settings, criterion, BarReporter(enabled=not json_output)
+        strata_tables,
+        methods,
+        settings,
+        criterion,
+        BarReporter(enabled=not json_output),
+        shared=shared_classes and len(strata_tables) > 1,
     )
     if report is not None:
         html_report.write(report, estimation, "Multiple systems estimation", [f"seed {seed}"])

@@ -50,6 +50,7 @@ own example uses 10,000 + 100,000) and R-hat on every estimate.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -140,9 +141,23 @@ class _Chains:
     so that one multinomial draw allocates observed and unobserved people to classes
     (step 1). Chains start dispersed: capture probabilities drawn from their prior,
     equal class weights and n0 = n, as the R package does apart from its single chain.
+
+    With ``shared``, the tables are strata of one population and their classes are the
+    same classes: one set of capture probabilities per chain, drawn from the people of
+    every stratum (step 2 pools them), while each stratum keeps its own class weights,
+    concentration and unobserved count. A stratum of forty documented people then
+    borrows what the whole population says about how each kind of person is listed,
+    and strata differ by how many of each kind they hold.
     """
 
-    def __init__(self, x: IntArray, counts: IntArray, settings: Settings, rng: np.random.Generator):
+    def __init__(
+        self,
+        x: IntArray,
+        counts: IntArray,
+        settings: Settings,
+        rng: np.random.Generator,
+        shared: bool = False,
+    ):
         c, k = settings.chains, settings.max_classes
         rows = np.repeat(counts, c, axis=0)  # table-major: the chains of table 0 first
         self.x = np.vstack([x, np.zeros((1, x.shape[1]))]).astype(np.float64)
@@ -151,9 +166,26 @@ class _Chains:
         self.s = settings
         self.rng = rng
         r = rows.shape[0]
-        self.lam = rng.beta(1.0, 1.0, size=(r, x.shape[1], k))
+        self.tables = counts.shape[0]
+        self.shared = shared
+        if shared:
+            self.lam = np.tile(rng.beta(1.0, 1.0, size=(c, x.shape[1], k)), (self.tables, 1, 1))
+        else:
+            self.lam = rng.beta(1.0, 1.0, size=(r, x.shape[1], k))
         self.alpha = np.ones(r)
         self.log_pi = np.log(np.full((r, k), 1.0 / k))
+
+    def select(self, tables: IntArray) -> _Chains:
+        """The chains of these tables only (by position), continuing where they are."""
+        rows = (tables[:, None] * self.s.chains + np.arange(self.s.chains)).reshape(-1)
+        chosen = copy.copy(self)
+        chosen.counts = self.counts[rows]
+        chosen.n = self.n[rows]
+        chosen.lam = self.lam[rows]
+        chosen.alpha = self.alpha[rows]
+        chosen.log_pi = self.log_pi[rows]
+        chosen.tables = len(tables)
+        return chosen
 
     def step(self) -> IntArray:
         rng, s = self.rng, self.s
@@ -166,7 +198,14 @@ class _Chains:
         allocated = rng.multinomial(self.counts, _softmax(logits))  # step 1
         in_class = allocated.sum(axis=1)
         captured = np.einsum("hj,chk->cjk", self.x, allocated)
-        self.lam = rng.beta(1.0 + captured, 1.0 + in_class[:, None, :] - captured)  # step 2
+        if self.shared:
+            # rows are table-major: summing over the leading axis pools a chain's strata
+            captured = captured.reshape(self.tables, s.chains, *captured.shape[1:]).sum(axis=0)
+            people = in_class.reshape(self.tables, s.chains, -1).sum(axis=0)
+            lam = rng.beta(1.0 + captured, 1.0 + people[:, None, :] - captured)  # step 2
+            self.lam = np.tile(lam, (self.tables, 1, 1))
+        else:
+            self.lam = rng.beta(1.0 + captured, 1.0 + in_class[:, None, :] - captured)  # step 2
         after = np.cumsum(in_class[:, ::-1], axis=1)[:, ::-1][:, 1:]
         v = rng.beta(1.0 + in_class[:, :-1], self.alpha[:, None] + after)  # step 3
         v = np.clip(v, _EPS, 1.0 - _EPS)
@@ -193,32 +232,40 @@ def sample(table: CaptureTable, settings: Settings | None = None) -> Posterior:
 
 
 def sample_many(
-    tables: Sequence[CaptureTable], settings: Settings | None = None, reporter: Reporter = SILENT
+    tables: Sequence[CaptureTable],
+    settings: Settings | None = None,
+    reporter: Reporter = SILENT,
+    shared: bool = False,
 ) -> list[Posterior]:
     """Posterior draws of N for each table (strata of one population, say), in order.
 
     Tables with the same number of lists run as one batch of chains. Every posterior
     has the same shape (chains × samples), so draws of different tables can be added
     draw by draw. One generator seeded by ``settings.seed`` serves every batch, in
-    order of the number of lists: the same tables and seed give the same draws.
+    order of the number of lists: the same tables and seed give the same draws. With
+    ``shared`` the tables are strata of one population sharing their latent classes
+    (see ``_Chains``), which needs the same lists in every table; their draws are then
+    joint draws, and added draw by draw they give the posterior of the total.
     """
     settings = settings or Settings()
     matrices = [t.matrix() for t in tables]
     for table, (_, counts) in zip(tables, matrices, strict=True):
         if int(counts.sum()) == 0:
             raise ValueError(f"no one is documented in the table of {', '.join(table.lists)}")
+    if shared and len({t.lists for t in tables}) > 1:
+        raise ValueError("strata sharing their classes must be documented by the same lists")
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(settings.seed)))
     posteriors: dict[int, Posterior] = {}
     for k in sorted({len(t.lists) for t in tables}):
         members = [i for i, t in enumerate(tables) if len(t.lists) == k]
         x = matrices[members[0]][0]
         counts = np.stack([matrices[i][1] for i in members])
-        chains = _Chains(x, counts, settings, rng)
+        chains = _Chains(x, counts, settings, rng, shared)
         label = f"LCMCR, {len(members)} {'table' if len(members) == 1 else 'tables'} of {k} lists"
         draws, extended = _run(chains, len(members), settings, reporter, label)
         for row, i in enumerate(members):
             observed = int(counts[row].sum())
-            posteriors[i] = Posterior(draws[row], observed, settings, extended)
+            posteriors[i] = Posterior(draws[row], observed, settings, int(extended[row]))
     reporter.finish()
     return [posteriors[i] for i in range(len(tables))]
 
@@ -228,31 +275,47 @@ _REPORT_EVERY = 500
 
 def _run(
     chains: _Chains, tables: int, s: Settings, reporter: Reporter, label: str
-) -> tuple[IntArray, int]:
-    """Burn in, draw, and retake the draws more thinly while some table's chains disagree."""
+) -> tuple[IntArray, IntArray]:
+    """Burn in and draw; retake more thinly the draws of tables whose chains disagree.
+
+    Separate tables are retaken alone (the others' chains stop there); strata sharing
+    their classes are one model and are retaken together. Returns the draws, tables ×
+    chains × samples, and how many times each table's were retaken.
+    """
     reporter.start(label, s.burn_in + s.samples * s.thin, unit="iterations")
     for i in range(1, s.burn_in + 1):
         chains.step()
         if i % _REPORT_EVERY == 0:
             reporter.advance(_REPORT_EVERY)
     reporter.advance(s.burn_in % _REPORT_EVERY)
-    extended = 0
-    while True:
-        thin = s.thin * 2**extended
-        if extended:
-            reporter.start(
-                f"{label}: chains disagree, drawing again thinned by {thin}",
-                s.samples * thin,
-                unit="iterations",
-            )
-        draws = np.empty((tables * s.chains, s.samples), dtype=np.int64)
-        for i in range(s.samples):
-            for _ in range(thin - 1):
-                chains.step()
-            draws[:, i] = chains.step()
-            reporter.advance(thin)
-        per_table = draws.reshape(tables, s.chains, s.samples)
-        worst = max(diagnostics.rank_rhat(d.astype(np.float64)) for d in per_table)
-        if worst <= diagnostics.RHAT_LIMIT or extended >= s.extensions:
-            return per_table, extended
-        extended += 1
+    draws = _draw(chains, s, s.thin, reporter)
+    extended = np.zeros(tables, dtype=np.int64)
+    active = np.arange(tables)  # the tables the chains still run, in their order
+    for times in range(1, s.extensions + 1):
+        disagree = np.array([diagnostics.rank_rhat(d.astype(np.float64)) for d in draws[active]])
+        disagree = disagree > diagnostics.RHAT_LIMIT
+        if not disagree.any():
+            break
+        if not chains.shared:
+            chains = chains.select(np.flatnonzero(disagree))
+            active = active[disagree]
+        thin = s.thin * 2**times
+        reporter.start(
+            f"{label}: chains disagree on {len(active)}, drawing again thinned by {thin}",
+            s.samples * thin,
+            unit="iterations",
+        )
+        draws[active] = _draw(chains, s, thin, reporter)
+        extended[active] = times
+    return draws, extended
+
+
+def _draw(chains: _Chains, s: Settings, thin: int, reporter: Reporter) -> IntArray:
+    """``samples`` draws of N per chain, every ``thin`` iterations: tables × chains × samples."""
+    draws = np.empty((chains.tables * s.chains, s.samples), dtype=np.int64)
+    for i in range(s.samples):
+        for _ in range(thin - 1):
+            chains.step()
+        draws[:, i] = chains.step()
+        reporter.advance(thin)
+    return draws.reshape(chains.tables, s.chains, s.samples)

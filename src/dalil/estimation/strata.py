@@ -52,12 +52,14 @@ def _drop_empty_lists(table: CaptureTable, warnings: list[str]) -> CaptureTable 
     return CaptureTable(tuple(table.lists[j] for j in keep), counts)
 
 
-def _lcmcr(posterior: lcmcr.Posterior, seconds: float) -> MethodEstimate:
+def _lcmcr(posterior: lcmcr.Posterior, seconds: float, shared: bool) -> MethodEstimate:
     low, high = posterior.interval()
     s = posterior.settings
     detail = f"posterior median; {s.chains} chains × {s.samples} draws thinned by {posterior.thin}"
     if posterior.extended:
         detail += f" (drawn {posterior.extended + 1} times: the chains disagreed)"
+    if shared:
+        detail += "; latent classes shared by every stratum"
     return MethodEstimate(
         "lcmcr",
         posterior.median,
@@ -122,14 +124,24 @@ def _usable(result: StratumResult, methods: Sequence[str]) -> CaptureTable | Non
 
 
 def _posteriors(
-    tables: Sequence[CaptureTable | None], settings: lcmcr.Settings, reporter: Reporter
+    results: Sequence[StratumResult],
+    usable: Sequence[CaptureTable | None],
+    settings: lcmcr.Settings,
+    reporter: Reporter,
+    shared: bool,
 ) -> tuple[dict[int, lcmcr.Posterior], float]:
-    """LCMCR for every usable table in one batch, and the seconds each stratum took."""
-    index = [i for i, t in enumerate(tables) if t is not None]
+    """LCMCR for every usable table in one batch, and the seconds each stratum took.
+
+    Strata sharing their classes keep every list, even one that documents no one there:
+    the classes are the population's, and a list's chance of reaching a kind of person
+    is the same in every stratum under that model.
+    """
+    index = [i for i, t in enumerate(usable) if t is not None]
     if not index:
         return {}, 0.0
+    tables = [results[i].table if shared else usable[i] for i in index]
     start = time.perf_counter()
-    drawn = lcmcr.sample_many([t for t in tables if t is not None], settings, reporter)
+    drawn = lcmcr.sample_many([t for t in tables if t is not None], settings, reporter, shared)
     return dict(zip(index, drawn, strict=True)), (time.perf_counter() - start) / len(index)
 
 
@@ -167,21 +179,24 @@ def estimate(
     settings: lcmcr.Settings | None = None,
     criterion: str = "aic",
     reporter: Reporter = SILENT,
+    shared: bool = False,
 ) -> Estimation:
     """Every requested method on every stratum, and the total over the strata.
 
     LCMCR runs every stratum in one batch of chains (lcmcr.sample_many); the seconds it
-    reports per stratum are that batch's time divided among them. Problems become
-    warnings of the stratum they concern.
+    reports per stratum are that batch's time divided among them. With ``shared`` the
+    strata share LCMCR's latent classes and differ in how many people of each class
+    they hold (lcmcr._Chains). Problems become warnings of the stratum they concern.
     """
     results = [StratumResult(stratum, table) for stratum, table in strata]
     usable = [_usable(r, methods) for r in results]
     posteriors: dict[int, lcmcr.Posterior] = {}
     seconds = 0.0
     if "lcmcr" in methods:
-        posteriors, seconds = _posteriors(usable, settings or lcmcr.Settings(), reporter)
+        chosen = settings or lcmcr.Settings()
+        posteriors, seconds = _posteriors(results, usable, chosen, reporter, shared)
     runners: dict[str, Callable[[CaptureTable, int], MethodEstimate | None]] = {
-        "lcmcr": lambda _, i: _lcmcr(posteriors[i], seconds),
+        "lcmcr": lambda _, i: _lcmcr(posteriors[i], seconds, shared),
         "loglinear": lambda t, _: _loglinear(t, criterion),
         "independence": lambda t, _: _independence(t),
     }
