@@ -80,8 +80,9 @@ class Settings:
     seed: int = 20160101
     # While the chains of a table disagree (rank R-hat above diagnostics.RHAT_LIMIT),
     # the draws are taken again with twice the thinning, the earlier ones counting as
-    # burn-in: up to this many times (each costs twice the one before).
-    extensions: int = 3
+    # burn-in: up to this many times (each costs twice the one before; two at most
+    # keep a stratum under 30 s in bench/estimation.py).
+    extensions: int = 2
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,8 @@ def _run(
     """Burn in and draw; retake more thinly the draws of tables whose chains disagree.
 
     Separate tables are retaken alone (the others' chains stop there); strata sharing
-    their classes are one model and are retaken together. Returns the draws, tables ×
+    their classes are one model, retaken together while their total's chains disagree
+    (a stratum's own R-hat is reported with its estimate). Returns the draws, tables ×
     chains × samples, and how many times each table's were retaken.
     """
     reporter.start(label, s.burn_in + s.samples * s.thin, unit="iterations")
@@ -292,11 +294,16 @@ def _run(
     extended = np.zeros(tables, dtype=np.int64)
     active = np.arange(tables)  # the tables the chains still run, in their order
     for times in range(1, s.extensions + 1):
-        disagree = np.array([diagnostics.rank_rhat(d.astype(np.float64)) for d in draws[active]])
-        disagree = disagree > diagnostics.RHAT_LIMIT
-        if not disagree.any():
-            break
-        if not chains.shared:
+        if chains.shared:
+            # one model: judged by the total, the number reported over all strata
+            total = draws.sum(axis=0).astype(np.float64)
+            if diagnostics.rank_rhat(total) <= diagnostics.RHAT_LIMIT:
+                break
+        else:
+            rhat = [diagnostics.rank_rhat(d.astype(np.float64)) for d in draws[active]]
+            disagree = np.array(rhat) > diagnostics.RHAT_LIMIT
+            if not disagree.any():
+                break
             chains = chains.select(np.flatnonzero(disagree))
             active = active[disagree]
         thin = s.thin * 2**times
