@@ -131,7 +131,7 @@ PUBLISHED = (
 METHODS = ("lcmcr", "loglinear", "independence")
 BY_STRATUM = " by stratum"
 SHARED = "lcmcr shared classes"
-ROWS = ("lcmcr", SHARED, *(m + suffix for m in METHODS for suffix in ("", BY_STRATUM))[1:])
+ROWS = ("lcmcr", SHARED, *[m + suffix for m in METHODS for suffix in ("", BY_STRATUM)][1:])
 HEADLINE = "heterogeneous"
 
 
