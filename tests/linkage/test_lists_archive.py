@@ -170,6 +170,20 @@ def test_cli_import_link_clusters_json(tmp_path: Path, synthetic: Path) -> None:
     documented = by_label["unknown"]["observed"]
     assert total["estimate"] == pytest.approx(sum(parts) + documented, abs=0.1 * len(parts))
     assert "no estimate for sex=unknown" in estimated["total"]["warnings"][0]
+    quick = ["--method", "lcmcr", "--burn-in", "200", "--samples", "100"]
+    for option, shared in (("--shared-classes", True), ("--separate-classes", False)):
+        result = runner.invoke(app, [*by_sex, *quick, option])
+        assert result.exit_code == 0, result.output
+        estimated = json.loads(result.stdout)
+        details = [
+            e["detail"]
+            for s in estimated["strata"]
+            for e in s["estimates"]
+            if e["method"] == "lcmcr"
+        ]
+        assert details and all(("shared by every stratum" in d) is shared for d in details)
+        [total] = [e for e in estimated["total"]["estimates"] if e["method"] == "lcmcr"]
+        assert total["interval_95"][0] <= total["estimate"] <= total["interval_95"][1]
 
 
 def test_a_blow_up_on_a_common_name_is_refused_before_scoring(
