@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 
 from dalil.db import migrate
 from dalil.db.engine import make_engine
@@ -25,6 +26,11 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 BASE_URL = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
 BACKENDS = ["sqlite", "postgresql"]
+
+# Tests never time things: Hypothesis's default 200 ms deadline per example fails
+# property tests on a loaded machine (seen with a benchmark running beside them).
+settings.register_profile("dalil", deadline=None)
+settings.load_profile("dalil")
 
 
 @pytest.fixture(autouse=True)

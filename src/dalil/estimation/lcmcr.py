@@ -45,7 +45,22 @@ This Gibbs sampler, like the R package's, mixes slowly where N is weakly identif
 classes and their capture probabilities move together along a ridge, a few hundred
 to a few thousand iterations per independent draw. Hence the long default chain
 (10,000 burn-in, 1,000 draws thinned by 20: 30,000 iterations per chain; the package's
-own example uses 10,000 + 100,000) and R-hat on every estimate.
+own example uses 10,000 + 100,000), R-hat on every estimate, and the draws retaken with
+twice the thinning while the chains still disagree (``Settings.extensions``).
+
+Strata. `dalil estimate --by` runs every stratum's chains in one batch
+(``sample_many``). By default the strata share their latent classes: one set of capture
+probabilities λ_jk for the population, drawn from every stratum's people, while each
+stratum has its own class weights π_s, concentration α_s and unobserved count n0_s:
+
+    λ_jk ~ Beta(1, 1)    π_s ~ SB_K*(α_s)    z_i | s(i) ~ Categorical(π_s(i))
+
+Step 2 then pools the strata and steps 1, 3, 4 and 5 run per stratum; each is still an
+exact full conditional. What the lists record (governorate, urban or rural, age) then
+explains part of the heterogeneity that a pooled table hides, and a small stratum
+borrows the class profiles the whole population shows instead of guessing them from
+forty people. Estimating each stratum alone (``shared=False``) is the other choice;
+bench/estimation.py measures both.
 """
 
 from __future__ import annotations
