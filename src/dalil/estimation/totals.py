@@ -124,4 +124,10 @@ def over_strata(
                 "people documented there and none undocumented, so it is low by their number"
             )
         total.estimates.append(combined)
+        rhat = combined.diagnostics.get("rhat", 1.0)
+        if rhat > diagnostics.RHAT_LIMIT:
+            total.warnings.append(
+                f"{method}: the chains disagree on the total (R-hat {rhat:.3f} > "
+                f"{diagnostics.RHAT_LIMIT}); run longer (--samples, --burn-in) before quoting it"
+            )
     return total
