@@ -164,3 +164,16 @@ def test_a_total_whose_chains_disagree_is_flagged() -> None:
     [total] = result.total.estimates
     assert total.diagnostics["rhat"] > diagnostics.RHAT_LIMIT
     assert any("chains disagree on the total" in w for w in result.total.warnings)
+
+
+def test_a_list_absent_from_a_stratum_is_kept_by_shared_classes_and_said() -> None:
+    whole = independent(3000, [0.3, 0.4, 0.35, 0.3], seed=101)
+    other = independent(800, [0.3, 0.4, 0.35, 0.3], seed=102)
+    partial = CaptureTable(whole.lists, {p: c for p, c in other.counts.items() if not p[3]})
+    both = [({"r": "a"}, whole), ({"r": "b"}, partial)]
+    shared = strata.estimate(both, settings=FAST, shared=True)
+    [said] = [w for w in shared.strata[1].warnings if "no one in this stratum is on L4" in w]
+    assert "estimated without it; LCMCR keeps it" in said
+    alone = strata.estimate(both, settings=FAST)
+    [said] = [w for w in alone.strata[1].warnings if "no one in this stratum is on L4" in w]
+    assert said.endswith("estimated without it")

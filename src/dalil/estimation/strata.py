@@ -35,12 +35,18 @@ MIN_LISTS_FOR_CLASSES = 4
 METHODS = ("lcmcr", "loglinear", "independence")
 
 
-def _drop_empty_lists(table: CaptureTable, warnings: list[str]) -> CaptureTable | None:
+def _drop_empty_lists(
+    table: CaptureTable, warnings: list[str], shared: bool
+) -> CaptureTable | None:
     totals = table.list_totals()
     keep = [j for j, name in enumerate(table.lists) if totals[name] > 0]
     empty = [name for name in table.lists if totals[name] == 0]
     if empty:
-        warnings.append(f"no one in this stratum is on {', '.join(empty)}; estimated without")
+        it = "it" if len(empty) == 1 else "them"
+        kept = f"; LCMCR keeps {it}, its classes being the population's" if shared else ""
+        warnings.append(
+            f"no one in this stratum is on {', '.join(empty)}; estimated without {it}{kept}"
+        )
     if len(keep) < MIN_LISTS:
         warnings.append("fewer than two lists document this stratum: no estimate is possible")
         return None
@@ -105,7 +111,7 @@ def _independence(table: CaptureTable) -> MethodEstimate | None:
     )
 
 
-def _usable(result: StratumResult, methods: Sequence[str]) -> CaptureTable | None:
+def _usable(result: StratumResult, methods: Sequence[str], shared: bool) -> CaptureTable | None:
     """The stratum's table without its empty lists, after warning of what weakens it."""
     table = result.table
     if table.observed < MIN_OBSERVED or table.overlap() < MIN_OVERLAP:
@@ -113,7 +119,7 @@ def _usable(result: StratumResult, methods: Sequence[str]) -> CaptureTable | Non
             f"sparse stratum: {table.observed} people, {table.overlap()} on more than one list "
             f"(below {MIN_OBSERVED} or {MIN_OVERLAP}); estimates here are unreliable"
         )
-    usable = _drop_empty_lists(table, result.warnings)
+    usable = _drop_empty_lists(table, result.warnings, shared and "lcmcr" in methods)
     if usable is not None and "lcmcr" in methods and len(usable.lists) < MIN_LISTS_FOR_CLASSES:
         result.warnings.append(
             f"lcmcr: with {len(usable.lists)} lists the table cannot tell unequal chances of "
@@ -189,7 +195,7 @@ def estimate(
     they hold (lcmcr._Chains). Problems become warnings of the stratum they concern.
     """
     results = [StratumResult(stratum, table) for stratum, table in strata]
-    usable = [_usable(r, methods) for r in results]
+    usable = [_usable(r, methods, shared) for r in results]
     posteriors: dict[int, lcmcr.Posterior] = {}
     seconds = 0.0
     if "lcmcr" in methods:
