@@ -1,9 +1,10 @@
 """The total over strata: what a report's headline number is.
 
 Strata are estimated separately because capture differs between them; the number a
-court or a family association quotes is their sum. For LCMCR the strata's posteriors
-are independent, so adding their draws one by one gives draws of the total, and its
-interval is read off them like any other. The log-linear methods give an estimate and
+court or a family association quotes is their sum. For LCMCR, adding the strata's
+draws one by one gives draws of the total, and its interval is read off them like any
+other: strata estimated alone have independent posteriors, and strata sharing their
+classes are one model whose draws of every stratum are taken together. The log-linear methods give an estimate and
 an interval per stratum, not draws: the total is the sum of estimates, and each side
 of its interval adds the strata's distances from estimate to bound in quadrature, as
 independent errors add (approximate: the intervals are Wald on the log scale, so not
