@@ -86,6 +86,8 @@ def test_report_is_one_offline_html_file_with_every_stratum() -> None:
     page = report.render(estimation, "MSE")
     assert "حمص" in page and "<svg" in page and "sparse stratum" in page
     assert "Total over 2 strata" in page and "no estimate for governorate=" in page
+    for tag in ("td", "th", "tr", "table", "svg"):  # every element opened is closed
+        assert page.count(f"<{tag}>") + page.count(f"<{tag} ") == page.count(f"</{tag}>"), tag
     assert "<script>" not in page  # values are escaped
     assert "http" not in page.replace("http-equiv", "")  # nothing fetched
 

@@ -129,14 +129,14 @@ def _section(result: StratumResult, heading: str) -> str:
     )
 
 
-def _summary_row(result: StratumResult, label: str) -> str:
+def _summary_row(result: StratumResult, label: str, cell: str = "td") -> str:
+    cells = [f"{result.table.observed:,}"] + [
+        f"{e.method}: {e.estimate:,.0f} ({e.low:,.0f}–{e.high:,.0f})" for e in result.estimates
+    ]
     return (
-        f"<tr><td style='text-align:left'>{_esc(label)}</td><td>{result.table.observed:,}</td>"
-        + "".join(
-            f"<td>{e.method}: {e.estimate:,.0f} ({e.low:,.0f}–{e.high:,.0f})</td>"
-            for e in result.estimates
-        )
-        + f"<td>{len(result.warnings)}</td></tr>"
+        f"<tr><{cell} style='text-align:left'>{_esc(label)}</{cell}>"
+        + "".join(f"<{cell}>{_esc(c)}</{cell}>" for c in cells)
+        + f"<{cell}>{len(result.warnings)}</{cell}></tr>"
     )
 
 
@@ -148,7 +148,7 @@ def render(estimation: Estimation, title: str, notes: Sequence[str] = ()) -> str
     sections = [_section(r, _label(r.stratum)) for r in results]
     if estimation.total is not None:
         heading = f"Total over {len(results)} strata"
-        rows.append(_summary_row(estimation.total, heading).replace("<td", "<th"))
+        rows.append(_summary_row(estimation.total, heading, "th"))
         sections.insert(
             0,
             _section(estimation.total, heading)

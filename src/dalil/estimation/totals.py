@@ -4,11 +4,12 @@ Strata are estimated separately because capture differs between them; the number
 court or a family association quotes is their sum. For LCMCR, adding the strata's
 draws one by one gives draws of the total, and its interval is read off them like any
 other: strata estimated alone have independent posteriors, and strata sharing their
-classes are one model whose draws of every stratum are taken together. The log-linear methods give an estimate and
-an interval per stratum, not draws: the total is the sum of estimates, and each side
-of its interval adds the strata's distances from estimate to bound in quadrature, as
-independent errors add (approximate: the intervals are Wald on the log scale, so not
-symmetric, and each side is treated as a standard deviation's multiple on its own).
+classes are one model whose draws of every stratum are taken together. The log-linear
+methods give an estimate and an interval per stratum, not draws: the total is the sum
+of estimates, and each side of its interval adds the strata's distances from estimate
+to bound in quadrature, as independent errors add (approximate: the intervals are Wald
+on the log scale, so not symmetric, and each side is treated as a standard deviation's
+multiple on its own).
 
 A stratum that a method could not estimate (one list only, say) is counted by its
 documented people alone, and the total warns that it is low by that stratum's
