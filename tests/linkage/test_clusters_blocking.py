@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dalil.linkage import blocking, clusters
+from dalil.linkage import blocking, clusters, model
 
 
 def test_cannot_link_holds_through_a_chain_of_strong_links() -> None:
@@ -171,3 +171,11 @@ def test_candidate_pairs_are_the_pairs_sharing_a_key_each_once() -> None:
     found = sorted(zip(pairs["join_key_l"], pairs["join_key_r"], strict=True))
     # 10-11 share two keys, once; "A|B" of rule 1 is not "A|B" of rule 0 (13 and 14).
     assert found == [(10, 11), (10, 12), (10, 14), (11, 14)]
+
+
+def test_a_backend_that_cannot_run_is_refused_with_what_it_needs() -> None:
+    # without pyspark: install it; with it but no folder in the archive: nowhere to write
+    with pytest.raises(model.LinkageError, match="the Spark backend needs"):
+        model.database_api("spark")
+    with pytest.raises(model.LinkageError, match="unknown linkage backend 'sqlite'"):
+        model.database_api("sqlite")

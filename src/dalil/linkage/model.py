@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -170,7 +171,8 @@ def comparisons() -> list[Any]:
     ]
 
 
-def database_api(backend: str) -> Any:
+def database_api(backend: str, scratch: Path | None = None) -> Any:
+    """Splink's database: DuckDB in memory, or Spark checkpointing under ``scratch``."""
     if backend == "duckdb":
         import duckdb
         from splink import DuckDBAPI
@@ -178,14 +180,23 @@ def database_api(backend: str) -> Any:
         return DuckDBAPI(connection=duckdb.connect())
     if backend == "spark":
         try:
-            from pyspark.sql import SparkSession  # type: ignore[import-not-found]
+            from pyspark.sql import SparkSession  # type: ignore[import-not-found,unused-ignore]
             from splink import SparkAPI
         except ImportError as exc:
             raise LinkageError(
                 "the Spark backend needs pyspark; install it (pip install pyspark) "
                 "or use the default DuckDB backend"
             ) from exc
-        return SparkAPI(spark_session=SparkSession.builder.getOrCreate())  # type: ignore[no-untyped-call]
+        if scratch is None:
+            raise LinkageError("the Spark backend needs a scratch folder inside the archive")
+        from splink.backends.spark import similarity_jar_location
+
+        # Splink's string similarities (Jaro-Winkler...) are Java functions in its own jar
+        builder = SparkSession.builder.config("spark.jars", similarity_jar_location())
+        spark = builder.getOrCreate()  # type: ignore[no-untyped-call,unused-ignore]
+        # Splink checkpoints intermediate tables; they are kept inside the archive
+        spark.sparkContext.setCheckpointDir(str(scratch))
+        return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call,unused-ignore]
     raise LinkageError(f"unknown linkage backend {backend!r}; use duckdb or spark")
 
 
@@ -227,6 +238,7 @@ def predict(
     table: pd.DataFrame,
     settings: LinkSettings | None = None,
     comparison_list: list[Any] | None = None,
+    scratch: Path | None = None,
 ) -> Prediction:
     """Train the model on ``table`` (see ``features.frame``) and score candidate pairs.
 
@@ -252,7 +264,7 @@ def predict(
         max_iterations=EM_MAX_ITERATIONS,
         em_convergence=EM_CONVERGENCE,
     )
-    db_api = database_api(settings.backend)
+    db_api = database_api(settings.backend, scratch)
     records = db_api.register(table)
     linker = Linker(records, creator, log_level=logging.ERROR)
     _train(linker, settings, _em_rules(table))

@@ -8,6 +8,8 @@ event in one write transaction.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -86,7 +88,15 @@ def link(
     table = features.frame(records)
     reporter.advance(len(records))
     reporter.start("scoring pairs", None, unit="pairs")
-    prediction = model.predict(table, settings)
+    if settings.backend == "spark":
+        # Spark's checkpoints stay inside the archive, and go when the run is done
+        scratch = Path(tempfile.mkdtemp(prefix="spark-", dir=archive.store.tmp_dir))
+        try:
+            prediction = model.predict(table, settings, scratch=scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    else:
+        prediction = model.predict(table, settings)
     pairs = prediction.pairs
     reporter.finish()
     must = [
