@@ -129,6 +129,7 @@ from typing import Any
 import numpy as np
 
 from dalil.estimation.histories import CaptureTable, from_memberships
+from dalil.estimation.results import StratumResult
 
 Stratum = tuple[dict[str, str], CaptureTable]
 
@@ -306,7 +307,9 @@ def simulate(
     return {**info, "observed": table.observed}, table, _strata(recorded, caught, names)
 
 
-def _rows(info: dict[str, Any], result: Any, suffix: str, strata: int) -> list[dict[str, Any]]:
+def _rows(
+    info: dict[str, Any], result: StratumResult, suffix: str, strata: int
+) -> list[dict[str, Any]]:
     return [
         {
             **info,

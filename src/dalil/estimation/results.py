@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dalil.estimation import lcmcr
 from dalil.estimation.histories import CaptureTable
 
 HISTOGRAM_BINS = 30
@@ -63,3 +64,18 @@ def histogram(draws: npt.NDArray[np.int64]) -> tuple[tuple[float, int], ...]:
     """Posterior draws binned for the report: (left edge of each bin, draws in it)."""
     counts, edges = np.histogram(draws, bins=HISTOGRAM_BINS)
     return tuple((float(e), int(c)) for e, c in zip(edges[:-1], counts, strict=True))
+
+
+def from_posterior(posterior: lcmcr.Posterior, seconds: float, detail: str) -> MethodEstimate:
+    """LCMCR's estimate: the posterior median, its 95% interval, diagnostics and histogram."""
+    low, high = posterior.interval()
+    return MethodEstimate(
+        "lcmcr",
+        posterior.median,
+        low,
+        high,
+        seconds,
+        detail,
+        {"rhat": posterior.rhat, "rhat_raw": posterior.rhat_raw, "ess": posterior.ess},
+        histogram(posterior.pooled),
+    )

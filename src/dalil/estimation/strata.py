@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from dalil.estimation import diagnostics, lcmcr, loglinear, totals
 from dalil.estimation.histories import MIN_LISTS, CaptureTable
-from dalil.estimation.results import MethodEstimate, StratumResult, histogram
+from dalil.estimation.results import MethodEstimate, StratumResult, from_posterior
 from dalil.progress import SILENT, Reporter
 
 # Below these, the overlap between lists is too thin for MSE to say much: published
@@ -59,27 +59,13 @@ def _drop_empty_lists(
 
 
 def _lcmcr(posterior: lcmcr.Posterior, seconds: float, shared: bool) -> MethodEstimate:
-    low, high = posterior.interval()
     s = posterior.settings
     detail = f"posterior median; {s.chains} chains × {s.samples} draws thinned by {posterior.thin}"
     if posterior.extended:
         detail += f" (drawn {posterior.extended + 1} times: the chains disagreed)"
     if shared:
         detail += "; latent classes shared by every stratum"
-    return MethodEstimate(
-        "lcmcr",
-        posterior.median,
-        low,
-        high,
-        seconds,
-        detail,
-        {
-            "rhat": posterior.rhat,
-            "rhat_raw": posterior.rhat_raw,
-            "ess": posterior.ess,
-        },
-        histogram(posterior.pooled),
-    )
+    return from_posterior(posterior, seconds, detail)
 
 
 def _loglinear(table: CaptureTable, criterion: str) -> MethodEstimate | None:
@@ -169,8 +155,6 @@ class Estimation:
 
     strata: list[StratumResult]
     total: StratumResult | None = None
-    # LCMCR draws of each stratum, kept to add them up draw by draw.
-    posteriors: dict[int, lcmcr.Posterior] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -220,7 +204,7 @@ def estimate(
                 continue
             result.estimates.append(found)
             _check(result, found)
-    estimation = Estimation(results, posteriors=posteriors)
+    estimation = Estimation(results)
     if len(results) > 1 and len({r.table.lists for r in results}) == 1:
         estimation.total = totals.over_strata(results, posteriors, methods)
     return estimation

@@ -28,7 +28,7 @@ import numpy as np
 
 from dalil.estimation import diagnostics, lcmcr
 from dalil.estimation.histories import CaptureTable
-from dalil.estimation.results import MethodEstimate, StratumResult, histogram
+from dalil.estimation.results import MethodEstimate, StratumResult, from_posterior
 
 TOTAL = {"stratum": "total"}
 
@@ -46,24 +46,13 @@ def pooled_table(tables: Sequence[CaptureTable]) -> CaptureTable:
 
 def summed_draws(posteriors: Sequence[lcmcr.Posterior], seconds: float = 0.0) -> MethodEstimate:
     """LCMCR's total: the strata's posterior draws of N added draw by draw."""
-    draws = np.sum([p.draws for p in posteriors], axis=0)
-    pooled = draws.reshape(-1)
-    low, high = np.quantile(pooled, [0.025, 0.975])
-    as_float = draws.astype(np.float64)
-    return MethodEstimate(
-        "lcmcr",
-        float(np.median(pooled)),
-        float(low),
-        float(high),
-        seconds,
-        f"sum of {len(posteriors)} strata's posteriors, draw by draw",
-        {
-            "rhat": diagnostics.rank_rhat(as_float),
-            "rhat_raw": diagnostics.split_rhat(as_float),
-            "ess": diagnostics.effective_sample_size(as_float),
-        },
-        histogram(pooled),
+    total = lcmcr.Posterior(
+        np.sum([p.draws for p in posteriors], axis=0),
+        sum(p.observed for p in posteriors),
+        posteriors[0].settings,
     )
+    detail = f"sum of {len(posteriors)} strata's posteriors, draw by draw"
+    return from_posterior(total, seconds, detail)
 
 
 def quadrature(method: str, estimates: Sequence[MethodEstimate]) -> MethodEstimate:

@@ -3,15 +3,16 @@
 Verify checks the custody log (Python work that holds the interpreter lock) while the
 store is re-hashed. Hashing threads in the same process queue for that lock at every file
 they open and every chunk they hash, and the log check starves them; worker processes
-have locks of their own. This module imports nothing but the standard library, so that a
-freshly spawned worker starts at once.
+have locks of their own. This module imports only the standard library and the store's
+chunk size (the store imports nothing heavier), so that a freshly spawned worker starts
+at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-CHUNK = 1 << 20
+from dalil.vault.store import CHUNK
 
 # (SHA-256 hex or None, bytes read, reason it could not be read or None)
 Hashed = tuple[str | None, int, str | None]
