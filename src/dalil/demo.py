@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
+from dalil.capabilities import rules
 from dalil.cli.common import BarReporter
 from dalil.db import schema
 from dalil.vault import proofs
@@ -104,7 +105,7 @@ def run(out: Path, photos: int) -> bool:
         console.print("[bold]4. describing the images[/] (EXIF, tables, PDQ, thumbnails)")
         described = describe_pending(archive, BarReporter())
         console.print("[bold]5. verifying every byte against the custody log[/]")
-        report = verify(archive, reporter=BarReporter())
+        report = verify(archive, rules(), reporter=BarReporter())
         console.print("[bold]6. proving one photo's receipt to someone who trusts nothing[/]")
         with archive.write() as conn:
             sha = conn.execute(

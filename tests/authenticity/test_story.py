@@ -16,6 +16,7 @@ from dalil.authenticity.replay import FINDING, RUN_FINISHED, RUN_STARTED
 from dalil.authenticity.tables import authenticity_findings, authenticity_measurements
 from dalil.db import schema
 from dalil.errors import InputError
+from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from ..cli import dalil
@@ -149,7 +150,7 @@ def test_an_edited_finding_is_named_by_verify(analysed: Analysed, column: str, v
     try:
         with analysed.archive.write() as conn:
             conn.execute(update(t).where(t.c.seq == row.seq).values({column: value}))
-        report = verify(analysed.archive, fast=True, record=False)
+        report = verify(analysed.archive, rules(), fast=True, record=False)
         named = [
             p for p in report.problems if f"authenticity_findings row of event #{row.seq}" in p.item
         ]
@@ -157,7 +158,7 @@ def test_an_edited_finding_is_named_by_verify(analysed: Analysed, column: str, v
     finally:
         with analysed.archive.write() as conn:
             conn.execute(update(t).where(t.c.seq == row.seq).values({column: row[1]}))
-    assert verify(analysed.archive, fast=True, record=False).ok
+    assert verify(analysed.archive, rules(), fast=True, record=False).ok
 
 
 def test_analysing_a_collection_that_does_not_exist_is_refused(analysed: Analysed) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from dalil.catalogue.tui import ReviewApp
 from dalil.catalogue.vocabulary import load_vocabulary
 from dalil.vault.archive import Archive
+from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 
@@ -24,7 +25,7 @@ def test_edited_readings_cases_entries_and_confirmations_are_named_by_verify(
 ) -> None:
     _type(catalogued, "alice", "1608 251 2801")
     _type(catalogued, "bob", "1608 251 2801")
-    assert verify(catalogued, record=False).ok
+    assert verify(catalogued, rules(), record=False).ok
     edits = {
         "catalogue_readings": "UPDATE catalogue_readings SET report = '2807' WHERE seq = "
         "(SELECT MIN(seq) FROM catalogue_readings WHERE report = '2801')",
@@ -38,6 +39,6 @@ def test_edited_readings_cases_entries_and_confirmations_are_named_by_verify(
     with catalogued.write() as conn:
         for statement in edits.values():
             conn.execute(text(statement))
-    problems = [str(p) for p in verify(catalogued, record=False).problems]
+    problems = [str(p) for p in verify(catalogued, rules(), record=False).problems]
     for table in edits:
         assert any(f"{table} row of event" in p for p in problems), table

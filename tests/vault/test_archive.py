@@ -13,6 +13,7 @@ from dalil.db.engine import make_engine
 from dalil.errors import ArchiveError, ArchiveExists, ArchiveNotFound
 from dalil.vault import custody
 from dalil.vault.archive import Archive
+from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 
@@ -64,4 +65,4 @@ def test_opening_an_older_catalogue_upgrades_it_and_logs_the_change(tmp_path: Pa
         assert last.type == "schema.upgraded"
         assert last.data["from"] == ["0001_vault"] and last.data["to"] == sorted(migrate.HEADS)
         assert "archive_id" in versions
-        assert verify(archive, record=False).ok
+        assert verify(archive, rules(), record=False).ok

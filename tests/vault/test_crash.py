@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from dalil.db import schema
 from dalil.vault.archive import Archive
+from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from .factories import camera_exif, jpeg_bytes
@@ -75,7 +76,7 @@ def test_kill_9_at_random_moments_then_rerun_completes_exactly_once(
         _run(command, rng.uniform(0.2, duration))
     _run(command, None)
 
-    report = verify(archive, record=False)
+    report = verify(archive, rules(), record=False)
     assert report.ok, report.problems
     with archive.read() as conn:
         rows = conn.execute(select(schema.originals.c.path, schema.originals.c.object_sha256)).all()

@@ -17,6 +17,7 @@ from dalil.db import schema
 from dalil.vault.archive import Archive
 from dalil.vault.derive import describe_pending
 from dalil.vault.limits import Limits
+from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from .factories import ingest, jpeg_bytes
@@ -189,7 +190,7 @@ def test_hostile_images_are_flagged_by_describe_and_the_run_completes(
     result = describe_pending(archive, workers=1)
     assert result.described == 2
     assert f"drive/{name}" in [p for (p,) in _paths_flagged(archive, flag)], _flags(archive)
-    assert verify(archive).ok
+    assert verify(archive, rules()).ok
 
 
 def _paths_flagged(archive: Archive, code: str) -> list[tuple[str]]:
@@ -240,4 +241,4 @@ def test_zip_entry_with_a_bad_checksum_is_flagged_and_the_rest_received(
     result = ingest(archive, drive)
     assert _flags(archive)["archive-entry-damaged"] == ["drive/set.zip!/a.txt"]
     assert result.counts["files"] == 2  # the zip and b.txt
-    assert verify(archive).ok
+    assert verify(archive, rules()).ok

@@ -13,6 +13,7 @@ from dalil.errors import AlreadyReceived, InputError, SourceError
 from dalil.vault import batches
 from dalil.vault.archive import Archive
 from dalil.vault.derive import describe_pending
+from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from .factories import ingest
@@ -142,5 +143,5 @@ def test_describe_records_facts_thumbnails_and_verifies(archive: Archive, photo_
     assert all(r.datetime_original == "2012:05:14 10:31:07" and r.pdq for r in rows)
     assert len(thumbs) == 6 and all(t.derived_from for t in thumbs)
     assert describe_pending(archive).described == 0  # nothing left: re-running is a no-op
-    report = verify(archive)
+    report = verify(archive, rules())
     assert report.ok, report.problems

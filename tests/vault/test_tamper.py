@@ -16,6 +16,7 @@ from dalil.vault.derive import describe_pending
 from dalil.vault.frontier import Frontier
 from dalil.vault.keys import create_key
 from dalil.vault.note import Checkpoint, Signer
+from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from .factories import ingest
@@ -25,7 +26,7 @@ from .factories import ingest
 def filled(archive: Archive, photo_tree: Path) -> Archive:
     ingest(archive, photo_tree)
     describe_pending(archive, workers=1)
-    assert verify(archive, record=False).ok
+    assert verify(archive, rules(), record=False).ok
     return archive
 
 
@@ -43,7 +44,7 @@ def _an_object(archive: Archive, kind: str = "original") -> str:
 
 
 def _problems(archive: Archive, fast: bool = False) -> list[str]:
-    report = verify(archive, fast=fast, record=False)
+    report = verify(archive, rules(), fast=fast, record=False)
     assert not report.ok
     return [str(p) for p in report.problems]
 
@@ -62,7 +63,7 @@ def test_flipped_byte_in_store_is_named_by_verify(filled: Archive) -> None:
     problems = _problems(filled)
     assert problems == [f"[store] {sha}: its bytes hash to " + problems[0].split("hash to ")[1]]
     assert "altered" in problems[0]
-    assert verify(filled, fast=True, record=False).ok  # same size: only a full verify sees it
+    assert verify(filled, rules(), fast=True, record=False).ok  # same size: only a full verify sees it
 
 
 def test_deleted_object_is_named(filled: Archive) -> None:
@@ -97,8 +98,8 @@ def test_truncated_object_is_named_even_by_fast_verify(filled: Archive) -> None:
         (schema.objects, "media_type", "image/png", "media_type is 'image/png'"),
         (schema.flags, "code", "image-too-large", "code is 'image-too-large'"),
         (schema.batches, "custodian", "Someone Else", "custodian is 'Someone Else'"),
-        (schema.image_facts, "serial", "0000", "serial is '0000', its facts say"),
-        (schema.image_facts, "facts", '{"make":"Canon"}', "the facts were changed"),
+        (schema.image_facts, "serial", "0000", "serial is '0000'; the row's own data say"),
+        (schema.image_facts, "facts", '{"make":"Canon"}', "facts was changed after it was logged"),
     ],
 )
 def test_edited_catalogue_row_is_named(
@@ -198,7 +199,7 @@ def test_replaced_key_file_is_named(filled: Archive, tmp_path: Path) -> None:
 def test_verify_records_success_and_signs_only_when_clean(filled: Archive) -> None:
     with filled.read() as conn:
         before = conn.execute(text("select count(*) from events")).scalar_one()
-    assert verify(filled).ok
+    assert verify(filled, rules()).ok
     with filled.read() as conn:
         after = conn.execute(text("select count(*) from events")).scalar_one()
         last = (
@@ -210,7 +211,7 @@ def test_verify_records_success_and_signs_only_when_clean(filled: Archive) -> No
     sha = _an_object(filled)
     os.chmod(filled.store.path_for(sha), 0o644)
     filled.store.path_for(sha).write_bytes(b"changed")
-    assert not verify(filled).ok
+    assert not verify(filled, rules()).ok
     with filled.read() as conn:
         assert conn.execute(text("select count(*) from events")).scalar_one() == after
 

@@ -11,31 +11,20 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, select
 
 from dalil import canonical
 from dalil.authenticity.params import Parameters
-from dalil.authenticity.replay import RUN_FINISHED, RUN_STARTED
+from dalil.authenticity.replay import AUTHENTICITY, RUN_FINISHED, RUN_STARTED
 from dalil.authenticity.store import tool_version
 from dalil.authenticity.tables import authenticity_runs as runs
-from dalil.clock import utc_now
-from dalil.vault import custody
 from dalil.vault.archive import Archive, host, operator
+from dalil.vault.writer import Writer
 
 
 def _close(conn: Connection, run_id: int, summary: dict[str, Any]) -> None:
-    at = utc_now()
-    seq = custody.append(conn, RUN_FINISHED, {"run": run_id, "summary": summary}, at=at)
-    conn.execute(
-        update(runs)
-        .where(runs.c.id == run_id)
-        .values(
-            status="closed",
-            finished_at=at,
-            finished_seq=seq,
-            summary=canonical.dumps(summary).decode("utf-8"),
-        )
-    )
+    with Writer(conn, AUTHENTICITY) as writer:
+        writer.record(RUN_FINISHED, {"run": run_id, "summary": summary})
 
 
 def open_run(
@@ -46,7 +35,6 @@ def open_run(
         for row in conn.execute(select(runs.c.id).where(runs.c.status == "open")).all():
             _close(conn, row.id, {"interrupted": True})
         run_id = int(conn.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar_one()) + 1
-        at = utc_now()
         data = {
             "run": run_id,
             "scope": scope,
@@ -58,21 +46,8 @@ def open_run(
             "host": host(),
             "operator": operator(),
         }
-        seq = custody.append(conn, RUN_STARTED, data, at=at)
-        conn.execute(
-            runs.insert().values(
-                id=run_id,
-                scope=scope,
-                tool_version=tool_version().removeprefix("dalil "),
-                parameters=parameters.decode("utf-8"),
-                parameters_sha256=data["parameters_sha256"],
-                inputs_sha256=inputs_sha256,
-                images=images,
-                status="open",
-                started_at=at,
-                started_seq=seq,
-            )
-        )
+        with Writer(conn, AUTHENTICITY) as writer:
+            writer.record(RUN_STARTED, data)
     return run_id
 
 

@@ -14,19 +14,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from dalil import __version__, canonical
 from dalil.authenticity.finding import Finding
 from dalil.authenticity.params import ANALYSER, Parameters
 from dalil.authenticity.rates import for_check
-from dalil.authenticity.replay import FINDING, SUPERSEDED, body_sha256
+from dalil.authenticity.replay import AUTHENTICITY, FINDING, SUPERSEDED, body_sha256
 from dalil.authenticity.tables import authenticity_findings as table
 from dalil.progress import SILENT, Reporter
-from dalil.vault import custody
 from dalil.vault.archive import Archive
+from dalil.vault.writer import Writer
 
 GROUP_ITEMS = 2000
+# What a finding's event carries; the rest of its row is bound by ``body_sha256``.
+EVENT_COLUMNS = ("scope", "sha256", "check", "code", "subject", "verdict", "severity",
+                 "score", "body_sha256")  # fmt: skip
 GROUP_SECONDS = 2.0
 
 Key = tuple[str, str, str, str]
@@ -126,38 +129,16 @@ def _groups(changes: list[_Change]) -> Iterator[list[_Change]]:
 
 
 def _record(conn: Connection, run_id: int, group: list[_Change], counts: WriteCounts) -> None:
-    appender = custody.Appender(conn)
-    rows = []
-    superseded: list[tuple[int, int]] = []
-    for change in group:
-        if change.old is not None:
-            seq = appender.append(SUPERSEDED, {"finding": change.old, "run": run_id})
-            superseded.append((change.old, seq))
-        if change.new is not None:
-            new = change.new
-            data = {
-                k: new[k]
-                for k in (
-                    "scope",
-                    "sha256",
-                    "check",
-                    "code",
-                    "subject",
-                    "verdict",
-                    "severity",
-                    "score",
-                    "body_sha256",
-                )
-            }
-            seq = appender.append(FINDING, {"run": run_id, **data})
-            rows.append({"seq": seq, "run_id": run_id, **new})
-    appender.flush()
-    for old, seq in superseded:
-        conn.execute(update(table).where(table.c.seq == old).values(superseded_seq=seq))
-    if rows:
-        conn.execute(table.insert(), rows)
-    counts.added += len(rows)
-    counts.superseded += len(superseded)
+    with Writer(conn, AUTHENTICITY) as writer:
+        for change in group:
+            if change.old is not None:
+                writer.record(SUPERSEDED, {"finding": change.old, "run": run_id})
+                counts.superseded += 1
+            if change.new is not None:
+                new = change.new
+                data = {k: new[k] for k in EVENT_COLUMNS}
+                writer.record(FINDING, {"run": run_id, **data}, given=new)
+                counts.added += 1
 
 
 def write_findings(

@@ -79,7 +79,4 @@ authenticity_measurements = Table(
     Column("result", Text, nullable=False),  # canonical JSON
 )
 
-# Registers the replay rules with verify whenever the tables are known.
-from dalil.authenticity import replay as _replay  # noqa: E402
-
-__all__ = ["_replay", "authenticity_findings", "authenticity_measurements", "authenticity_runs"]
+__all__ = ["authenticity_findings", "authenticity_measurements", "authenticity_runs"]

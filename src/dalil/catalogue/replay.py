@@ -6,6 +6,7 @@ and the log cannot drift apart; verify calls them again to name any row edited s
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from dalil import canonical
@@ -16,8 +17,9 @@ from dalil.catalogue.tables import (
     catalogue_groupings,
     catalogue_readings,
 )
+from dalil.vault.changes import Change, insert
 from dalil.vault.custody import Event
-from dalil.vault.expectations import register
+from dalil.vault.rules import Capability, TableRule
 
 READ = "catalogue.read"
 GROUPED = "catalogue.grouped"
@@ -106,9 +108,31 @@ def confirmation_row(event: Event) -> dict[str, Any]:
     }
 
 
-# Registered after definition, so that the functions keep their exact types for the store.
-register(catalogue_readings, "seq", {READ})(reading_row)
-register(catalogue_groupings, "seq", {GROUPED})(grouping_row)
-register(catalogue_cases, "seq", {CASE})(case_row)
-register(catalogue_entries, "seq", {ENTRY, CORRECTION})(entry_row)
-register(catalogue_confirmations, "seq", {CONFIRMED})(confirmation_row)
+def _inserting(table: Any, row_for: Callable[[Event], dict[str, Any]]) -> Any:
+    def apply(event: Event) -> Iterator[Change]:
+        yield insert(table, {"seq": event.seq, **row_for(event)})
+
+    return apply
+
+
+CATALOGUE = Capability(
+    name="catalogue",
+    tables=tuple(
+        TableRule(table, origin="seq")
+        for table in (
+            catalogue_readings,
+            catalogue_groupings,
+            catalogue_cases,
+            catalogue_entries,
+            catalogue_confirmations,
+        )
+    ),
+    appliers={
+        READ: _inserting(catalogue_readings, reading_row),
+        GROUPED: _inserting(catalogue_groupings, grouping_row),
+        CASE: _inserting(catalogue_cases, case_row),
+        ENTRY: _inserting(catalogue_entries, entry_row),
+        CORRECTION: _inserting(catalogue_entries, entry_row),
+        CONFIRMED: _inserting(catalogue_confirmations, confirmation_row),
+    },
+)

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, func, select
 from dalil import __version__, canonical
 from dalil.catalogue import replay
 from dalil.catalogue.grouping import CaseDraft, Grouping, GroupingParameters
+from dalil.catalogue.replay import CATALOGUE
 from dalil.catalogue.review import Entry
 from dalil.catalogue.tables import (
     catalogue_cases,
@@ -25,13 +26,7 @@ from dalil.catalogue.tables import (
     catalogue_readings,
 )
 from dalil.db import schema
-from dalil.vault import custody
-
-
-def _insert(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(table.insert(), rows)
-
+from dalil.vault.writer import Writer
 
 # -- readings ---------------------------------------------------------------------------
 
@@ -69,18 +64,9 @@ def record_readings(
 ) -> None:
     """One ``catalogue.read`` event and row per photo, in the caller's transaction.
     ``context`` (reader, models, vocabulary, tool) goes into every event."""
-    appender = custody.Appender(conn)
-    rows = []
-    for sha, reading in readings:
-        data = {"sha256": sha, **context, "reading": reading}
-        seq = appender.append(replay.READ, data)
-        rows.append({"seq": seq, **replay.reading_row(_event(seq, replay.READ, data))})
-    appender.flush()
-    _insert(conn, catalogue_readings, rows)
-
-
-def _event(seq: int, type_: str, data: dict[str, Any]) -> custody.Event:
-    return custody.Event(seq, type_, "", data, b"")
+    with Writer(conn, CATALOGUE) as writer:
+        for sha, reading in readings:
+            writer.record(replay.READ, {"sha256": sha, **context, "reading": reading})
 
 
 @dataclass(frozen=True)
@@ -191,7 +177,6 @@ def record_grouping(
     photos: int,
 ) -> int:
     """The grouping event and row, then one event and row per case; returns its seq."""
-    appender = custody.Appender(conn)
     data = {
         "reader": reader,
         "parameters": parameters.as_json(),
@@ -201,19 +186,10 @@ def record_grouping(
         "unassigned": list(grouping.unassigned),
         "tool": f"dalil {__version__}",
     }
-    seq = appender.append(replay.GROUPED, data)
-    case_rows = []
-    for draft in grouping.cases:
-        case_data = case_event(seq, draft)
-        case_seq = appender.append(replay.CASE, case_data)
-        case_rows.append(
-            {"seq": case_seq, **replay.case_row(_event(case_seq, replay.CASE, case_data))}
-        )
-    appender.flush()
-    _insert(conn, catalogue_groupings, [{"seq": seq, **replay.grouping_row(
-        _event(seq, replay.GROUPED, data))}])  # fmt: skip
-    for start in range(0, len(case_rows), 1000):
-        _insert(conn, catalogue_cases, case_rows[start : start + 1000])
+    with Writer(conn, CATALOGUE) as writer:
+        seq = writer.record(replay.GROUPED, data).seq
+        for draft in grouping.cases:
+            writer.record(replay.CASE, case_event(seq, draft))
     return seq
 
 
@@ -265,9 +241,8 @@ def record_entry(
         "typed": typed,
         "replaces": replaces,
     }
-    seq = custody.append(conn, type_, data)
-    _insert(conn, catalogue_entries, [{"seq": seq, **replay.entry_row(_event(seq, type_, data))}])
-    return seq
+    with Writer(conn, CATALOGUE) as writer:
+        return writer.record(type_, data).seq
 
 
 def record_confirmation(
@@ -280,10 +255,8 @@ def record_confirmation(
 ) -> int:
     data = {"case": case_id, "field": field, "value": value, "entries": entries,
             "reviewers": reviewers}  # fmt: skip
-    seq = custody.append(conn, replay.CONFIRMED, data)
-    row = replay.confirmation_row(_event(seq, replay.CONFIRMED, data))
-    _insert(conn, catalogue_confirmations, [{"seq": seq, **row}])
-    return seq
+    with Writer(conn, CATALOGUE) as writer:
+        return writer.record(replay.CONFIRMED, data).seq
 
 
 def confirmed_values(conn: Connection) -> dict[str, dict[str, str]]:

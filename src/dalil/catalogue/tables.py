@@ -120,11 +120,7 @@ catalogue_confirmations = Table(
     Index(None, "case_id"),
 )
 
-# Registers the replay rules with verify whenever the tables are known.
-from dalil.catalogue import replay as _replay  # noqa: E402
-
 __all__ = [
-    "_replay",
     "catalogue_cases",
     "catalogue_confirmations",
     "catalogue_entries",

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from dalil.cli.common import ArchiveOption, BarReporter, JsonOption, open_archive, out, print_json
-from dalil.vault.verify import verify
 
 
 def verify_command(
@@ -32,8 +31,13 @@ def verify_command(
 
     Exits 0 when the archive is exactly what its log and checkpoints say, 1 otherwise.
     """
+    from dalil.capabilities import rules
+    from dalil.vault.verify import verify
+
     with open_archive(archive_dir) as archive:
-        report = verify(archive, fast, checkpoint or [], record, BarReporter(enabled=not json_))
+        report = verify(
+            archive, rules(), fast, checkpoint or [], record, BarReporter(enabled=not json_)
+        )
     if json_:
         print_json(report.as_dict())
     else:

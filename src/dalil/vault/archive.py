@@ -32,7 +32,9 @@ from dalil.errors import ArchiveError, ArchiveExists, ArchiveNotFound
 from dalil.vault import custody
 from dalil.vault.keys import create_key, load_signer
 from dalil.vault.note import Signer, VerifierKey
+from dalil.vault.replay import ARCHIVE_CREATED, VAULT
 from dalil.vault.store import ObjectStore
+from dalil.vault.writer import Writer
 
 ARCHIVE_FILE = "dalil-archive.json"
 FORMAT = "dalil-archive/1"
@@ -161,27 +163,17 @@ class Archive:
                 raise ArchiveExists(
                     "the database already holds an archive; give each archive its own database"
                 )
-            conn.execute(
-                schema.meta.insert(),
-                [
-                    {"key": "archive_id", "value": archive_id},
-                    {"key": "origin", "value": origin},
-                    {"key": "verifier_key", "value": str(verifier)},
-                ],
-            )
             custody.init_head(conn)
-            custody.append(
-                conn,
-                "archive.created",
-                {
+            with Writer(conn, VAULT) as writer:
+                data = {
                     "archive_id": archive_id,
                     "origin": origin,
                     "verifier_key": str(verifier),
                     "tool": f"dalil {__version__}",
                     "host": host(),
                     "operator": operator(),
-                },
-            )
+                }
+                writer.record(ARCHIVE_CREATED, data)
         _write_config(root / ARCHIVE_FILE, config)
         return archive
 

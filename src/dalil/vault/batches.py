@@ -12,15 +12,15 @@ import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, select
 
 from dalil import __version__, canonical
-from dalil.clock import utc_now
 from dalil.db import schema
 from dalil.errors import AlreadyReceived, InputError
-from dalil.vault import custody
 from dalil.vault.archive import host, operator
 from dalil.vault.entries import Source
+from dalil.vault.replay import BATCH_CLOSED, BATCH_OPENED, CLAIM, VAULT
+from dalil.vault.writer import Writer
 
 CONFIDENCE = ("low", "medium", "high", "unknown")
 
@@ -120,52 +120,27 @@ def open_batch(
     batch_id = (
         int(conn.execute(select(func.coalesce(func.max(schema.batches.c.id), 0))).scalar_one()) + 1
     )
-    appender = custody.Appender(conn)
-    opened_at = utc_now()
-    described = _describe(sources)
-    seq = appender.append(
-        "batch.opened",
-        {
-            "batch": batch_id,
-            "collection": collection,
-            "custodian": custodian,
-            "source_note": source_note,
-            "sources": described,
-            "sources_key": key,
-            "host": host(),
-            "operator": operator(),
-            "tool": f"dalil {__version__}",
-        },
-        at=opened_at,
-    )
-    conn.execute(
-        schema.batches.insert().values(
-            id=batch_id,
-            collection=collection,
-            custodian=custodian,
-            host=host(),
-            operator=operator(),
-            tool_version=__version__,
-            source_note=source_note,
-            sources=canonical.dumps(described).decode(),
-            sources_key=key,
-            status="open",
-            opened_at=opened_at,
-            opened_seq=seq,
-        )
-    )
-    for claim in claims:
-        _record_claim(conn, appender, batch_id, claim)
-    appender.flush()
+    data = {
+        "batch": batch_id,
+        "collection": collection,
+        "custodian": custodian,
+        "source_note": source_note,
+        "sources": _describe(sources),
+        "sources_key": key,
+        "host": host(),
+        "operator": operator(),
+        "tool": f"dalil {__version__}",
+    }
+    with Writer(conn, VAULT) as writer:
+        writer.record(BATCH_OPENED, data)
+        for claim in claims:
+            _record_claim(writer, batch_id, claim)
     return Batch(batch_id, collection, "open", resumed=False)
 
 
-def _record_claim(conn: Connection, appender: custody.Appender, batch_id: int, claim: Claim) -> int:
+def _record_claim(writer: Writer, batch_id: int, claim: Claim) -> int:
     data = {"batch": batch_id, **asdict(claim), "recorded_by": operator()}
-    seq = appender.append("claim.recorded", data)
-    row = {"seq": seq, "batch_id": batch_id, **asdict(claim), "recorded_by": data["recorded_by"]}
-    conn.execute(schema.custody_claims.insert().values(**row))
-    return seq
+    return writer.record(CLAIM, data).seq
 
 
 def add_claim(conn: Connection, batch_id: int, claim: Claim) -> int:
@@ -174,10 +149,8 @@ def add_claim(conn: Connection, batch_id: int, claim: Claim) -> int:
     ).first()
     if exists is None:
         raise InputError(f"there is no batch {batch_id}")
-    appender = custody.Appender(conn)
-    seq = _record_claim(conn, appender, batch_id, claim)
-    appender.flush()
-    return seq
+    with Writer(conn, VAULT) as writer:
+        return _record_claim(writer, batch_id, claim)
 
 
 def batch_counts(conn: Connection, batch_id: int) -> dict[str, int]:
@@ -214,12 +187,6 @@ def batch_counts(conn: Connection, batch_id: int) -> dict[str, int]:
 
 def close_batch(conn: Connection, batch_id: int) -> dict[str, int]:
     counts = batch_counts(conn, batch_id)
-    closed_at = utc_now()
-    data = {"batch": batch_id, "counts": counts}
-    seq = custody.append(conn, "batch.closed", data, at=closed_at)
-    conn.execute(
-        update(schema.batches)
-        .where(schema.batches.c.id == batch_id)
-        .values(status="closed", closed_at=closed_at, closed_seq=seq)
-    )
+    with Writer(conn, VAULT) as writer:
+        writer.record(BATCH_CLOSED, {"batch": batch_id, "counts": counts})
     return counts

@@ -89,14 +89,19 @@ class Appender:
         return self.frontier.size
 
     def append(self, type_: str, data: dict[str, Any], at: str | None = None) -> int:
+        return self.add(type_, data, at).seq
+
+    def add(self, type_: str, data: dict[str, Any], at: str | None = None) -> Event:
+        """Append one event; returns it as it will be stored."""
         seq = self.frontier.size
-        body = encode_event(seq, type_, at or utc_now(), data)
+        at = at or utc_now()
+        body = encode_event(seq, type_, at, data)
         leaf = merkle.leaf_hash(body)
         self.frontier = self.frontier.append(leaf)
         self._rows.append(
             {"seq": seq, "type": type_, "body": body.decode("utf-8"), "leaf_hash": leaf.hex()}
         )
-        return seq
+        return Event(seq, type_, at, data, body)
 
     def flush(self) -> None:
         if not self._rows:

@@ -24,18 +24,18 @@ from dalil import __version__, canonical
 from dalil.db import schema
 from dalil.errors import ObjectMissing
 from dalil.progress import SILENT, Reporter
-from dalil.vault import checkpoints, custody, flags
+from dalil.vault import checkpoints, flags
 from dalil.vault.archive import Archive
 from dalil.vault.describe import DESCRIBER, describe
-from dalil.vault.facts import facts_columns
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
-from dalil.vault.placement import insert_all, place_new
+from dalil.vault.placement import place_new
+from dalil.vault.replay import DESCRIBED, VAULT
 from dalil.vault.sniff import IMAGE_TYPES
 from dalil.vault.store import Staged
+from dalil.vault.writer import Writer
 
 GROUP_ITEMS = 128
 GROUP_SECONDS = 2.0
-THUMBNAIL = "thumbnail-256"
 
 
 @dataclass
@@ -50,7 +50,6 @@ class Done:
 
     sha256: str
     body: bytes  # canonical JSON of the facts
-    columns: dict[str, Any]  # the searchable columns read from them
     thumbnail: bytes | None
     flags: list[tuple[str, str]]
     missing: str | None = None
@@ -59,7 +58,7 @@ class Done:
     def of(
         cls, sha: str, facts: dict[str, Any], thumbnail: bytes | None, flags: list[tuple[str, str]]
     ) -> Done:
-        return cls(sha, canonical.dumps(facts), facts_columns(facts), thumbnail, flags)
+        return cls(sha, canonical.dumps(facts), thumbnail, flags)
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def _describe_file(path: str, work: Work, limits: Limits) -> Done:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return Done(work.sha256, b"", {}, None, [], missing=f"{path}: {exc.strerror}")
+        return Done(work.sha256, b"", None, [], missing=f"{path}: {exc.strerror}")
     description = describe(data, work.media_type, limits)
     # Encoding here, in the worker, keeps the recording process free to record.
     return Done.of(work.sha256, description.facts, description.thumbnail, description.flags)
@@ -139,65 +138,24 @@ class _Recorder:
 
     def _record(self, conn: Connection, staged: dict[str, Staged]) -> None:
         placed = place_new(conn, self.archive.store, staged.values())
-
-        appender = custody.Appender(conn)
-        objects: list[dict[str, Any]] = []
-        facts_rows: list[dict[str, Any]] = []
-        flag_rows: list[dict[str, Any]] = []
-        for done in self.group:
-            thumb = staged.get(done.sha256)
-            body = done.body
-            facts_sha = hashlib.sha256(body).hexdigest()
-            is_new = thumb is not None and thumb.sha256 in placed
-            thumbnail = None
-            if thumb is not None:
-                thumbnail = {"sha256": thumb.sha256, "size": thumb.size, "new": is_new}
-            seq = appender.append(
-                "object.described",
-                {
+        with Writer(conn, VAULT) as writer:
+            for done in self.group:
+                thumb = staged.get(done.sha256)
+                is_new = thumb is not None and thumb.sha256 in placed
+                thumbnail = None
+                if thumb is not None:
+                    thumbnail = {"sha256": thumb.sha256, "size": thumb.size, "new": is_new}
+                    placed.discard(thumb.sha256)
+                data = {
                     "sha256": done.sha256,
-                    "facts_sha256": facts_sha,
+                    "facts_sha256": hashlib.sha256(done.body).hexdigest(),
                     "thumbnail": thumbnail,
                     "describer": DESCRIBER,
                     "tool": f"dalil {__version__}",
-                },
-            )
-            if thumb is not None and is_new:
-                placed.discard(thumb.sha256)
-                objects.append(thumbnail_row(thumb, done.sha256, seq))
-            facts_rows.append(
-                {
-                    "sha256": done.sha256,
-                    "seq": seq,
-                    "facts": body.decode("utf-8"),
-                    "facts_sha256": facts_sha,
-                    "thumbnail_sha256": thumb.sha256 if thumb else None,
-                    **done.columns,
                 }
-            )
-            for code, reason in done.flags:
-                flag_rows.append(flags.record(appender, code, reason, done.sha256, None))
-        appender.flush()
-        insert_all(
-            conn,
-            [
-                (schema.objects, objects),
-                (schema.image_facts, facts_rows),
-                (schema.flags, flag_rows),
-            ],
-        )
-
-
-def thumbnail_row(thumb: Staged, original: str, seq: int) -> dict[str, Any]:
-    return {
-        "sha256": thumb.sha256,
-        "size": thumb.size,
-        "kind": "derived",
-        "media_type": "image/jpeg",
-        "derived_from": original,
-        "derivation": THUMBNAIL,
-        "first_seq": seq,
-    }
+                writer.record(DESCRIBED, data, blobs=[done.body])
+                for code, reason in done.flags:
+                    flags.record(writer, code, reason, done.sha256, None)
 
 
 def _run(

@@ -8,9 +8,9 @@ the reason text carries the particulars of each file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from dalil.vault.custody import Appender
+from dalil.vault.replay import FLAG
+from dalil.vault.writer import Writer
 
 INFO, WARNING, ERROR = "info", "warning", "error"
 
@@ -54,23 +54,14 @@ def severity(code: str) -> str:
 
 
 def record(
-    appender: Appender, code: str, reason: str, sha: str | None, original_seq: int | None
-) -> dict[str, Any]:
-    """Append a flag's event; returns its catalogue row for the caller to insert."""
-    level = severity(code)
+    writer: Writer, code: str, reason: str, sha: str | None, original_seq: int | None
+) -> int:
+    """Raise a flag: its event and row, in the writer's transaction; returns its seq."""
     data = {
         "code": code,
-        "severity": level,
+        "severity": severity(code),
         "reason": reason,
         "sha256": sha,
         "original": original_seq,
     }
-    seq = appender.append("flag.raised", data)
-    return {
-        "seq": seq,
-        "object_sha256": sha,
-        "original_seq": original_seq,
-        "code": code,
-        "severity": level,
-        "reason": reason,
-    }
+    return writer.record(FLAG, data).seq

@@ -8,11 +8,10 @@ again; one met twice in a group is placed once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, select
 
 from dalil.db import schema
 from dalil.vault.store import ObjectStore, Staged
@@ -35,10 +34,3 @@ def place_new(conn: Connection, store: ObjectStore, staged: Iterable[Staged]) ->
             placed.add(item.sha256)
     store.sync(dirs)
     return placed
-
-
-def insert_all(conn: Connection, batches: Sequence[tuple[Table, list[dict[str, Any]]]]) -> None:
-    """Insert each table's rows, in the order given (the order of the foreign keys)."""
-    for table, rows in batches:
-        if rows:
-            conn.execute(table.insert(), rows)

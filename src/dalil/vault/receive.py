@@ -29,7 +29,7 @@ from sqlalchemy import Connection, select
 from dalil.db import schema
 from dalil.errors import SourceError
 from dalil.progress import SILENT, Reporter
-from dalil.vault import batches, checkpoints, custody, flags, sniff
+from dalil.vault import batches, checkpoints, flags, sniff
 from dalil.vault.archive import Archive
 from dalil.vault.containers import ContainerRefused, open_members
 from dalil.vault.entries import (
@@ -43,11 +43,12 @@ from dalil.vault.entries import (
     survey,
     walk,
 )
-from dalil.vault.expectations import raw_path
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
-from dalil.vault.placement import insert_all, place_new
+from dalil.vault.placement import place_new
 from dalil.vault.receipt import build_receipt, write_receipt
+from dalil.vault.replay import OPENED, RECEIVED, VAULT, raw_path
 from dalil.vault.store import Staged
+from dalil.vault.writer import Writer
 
 # A group is committed when it holds this many entries or bytes, or is this old: large
 # enough that a transaction's fsyncs are amortised, small enough that a crash loses
@@ -203,68 +204,29 @@ class _Committer:
     def _record(self, conn: Connection, group: list[Outcome]) -> None:
         new = place_new(conn, self.archive.store, (o.staged for o in group if o.staged))
         recorded: set[str] = set()
-
-        appender = custody.Appender(conn)
-        objects: list[dict[str, Any]] = []
-        originals: list[dict[str, Any]] = []
-        flag_rows: list[dict[str, Any]] = []
-        for outcome in group:
-            entry, staged = outcome.entry, outcome.staged
-            sha = staged.sha256 if staged else None
-            is_new = sha is not None and sha in new and sha not in recorded
-            row = {
-                "batch": self.batch_id,
-                "path": entry.path,
-                "path_raw": entry.raw_if_not_utf8,
-                "kind": entry.kind,
-                "size": staged.size if staged else entry.size,
-                "mtime": entry.mtime,
-                "container": entry.container,
-                "depth": entry.depth,
-                "sha256": sha,
-                "media_type": outcome.media_type,
-                "new_object": is_new,
-            }
-            seq = appender.append("file.received", row)
-            if is_new and staged is not None and outcome.media_type is not None:
-                objects.append(_object_row(staged, outcome.media_type, seq))
-                recorded.add(staged.sha256)
-            originals.append(_original_row(seq, entry, row))
-            for code, reason in _entry_flags(outcome):
-                flag_rows.append(flags.record(appender, code, reason, sha, seq))
-        appender.flush()
-        insert_all(
-            conn,
-            [(schema.objects, objects), (schema.originals, originals), (schema.flags, flag_rows)],
-        )
-
-
-def _object_row(staged: Staged, media_type: str, seq: int) -> dict[str, Any]:
-    return {
-        "sha256": staged.sha256,
-        "size": staged.size,
-        "kind": "original",
-        "media_type": media_type,
-        "derived_from": None,
-        "derivation": None,
-        "first_seq": seq,
-    }
-
-
-def _original_row(seq: int, entry: Entry, row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "seq": seq,
-        "batch_id": row["batch"],
-        "path": row["path"],
-        "path_raw": row["path_raw"],
-        "path_key": entry.key,
-        "entry_kind": entry.kind,
-        "size": row["size"],
-        "mtime": row["mtime"],
-        "container_sha256": row["container"],
-        "depth": row["depth"],
-        "object_sha256": row["sha256"],
-    }
+        with Writer(conn, VAULT) as writer:
+            for outcome in group:
+                entry, staged = outcome.entry, outcome.staged
+                sha = staged.sha256 if staged else None
+                is_new = sha is not None and sha in new and sha not in recorded
+                data = {
+                    "batch": self.batch_id,
+                    "path": entry.path,
+                    "path_raw": entry.raw_if_not_utf8,
+                    "kind": entry.kind,
+                    "size": staged.size if staged else entry.size,
+                    "mtime": entry.mtime,
+                    "container": entry.container,
+                    "depth": entry.depth,
+                    "sha256": sha,
+                    "media_type": outcome.media_type,
+                    "new_object": is_new,
+                }
+                seq = writer.record(RECEIVED, data).seq
+                if is_new and sha is not None:
+                    recorded.add(sha)
+                for code, reason in _entry_flags(outcome):
+                    flags.record(writer, code, reason, sha, seq)
 
 
 def _done_keys(conn: Connection, batch_id: int) -> set[str]:
@@ -332,11 +294,9 @@ def _record_opening(
     members: int,
     refusal: ContainerRefused | None,
 ) -> None:
-    with archive.write() as conn:
-        appender = custody.Appender(conn)
-        flag_row = None
+    with archive.write() as conn, Writer(conn, VAULT) as writer:
         if refusal is not None:
-            flag_row = flags.record(appender, refusal.code, str(refusal), sha, original_seq)
+            flags.record(writer, refusal.code, str(refusal), sha, original_seq)
         data = {
             "batch": batch_id,
             "original": original_seq,
@@ -344,19 +304,7 @@ def _record_opening(
             "outcome": outcome,
             "members": members,
         }
-        seq = appender.append("archive.opened", data)
-        appender.flush()
-        conn.execute(
-            schema.archive_openings.insert().values(
-                seq=seq,
-                batch_id=batch_id,
-                original_seq=original_seq,
-                outcome=outcome,
-                members=members,
-            )
-        )
-        if flag_row is not None:
-            conn.execute(schema.flags.insert().values(**flag_row))
+        writer.record(OPENED, data)
 
 
 def _is_compressed_non_tar(media_type: str, error: ContainerRefused) -> bool:

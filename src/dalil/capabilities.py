@@ -1,0 +1,24 @@
+"""Every capability of dalil, in the order of the pipeline: what verify is handed.
+
+Each capability exports its tables and its replay rules as one plain value
+(``dalil.vault.rules.Capability``); nothing registers itself by being imported. A new
+capability is added here, and the structural tests then hold it to the same standard:
+every table it owns replayed, or listed as not replayed with the reason.
+"""
+
+from __future__ import annotations
+
+from dalil.authenticity.replay import AUTHENTICITY
+from dalil.catalogue.replay import CATALOGUE
+from dalil.vault.replay import VAULT
+from dalil.vault.rules import Capability, Rules
+
+CAPABILITIES: tuple[Capability, ...] = (VAULT, AUTHENTICITY, CATALOGUE)
+
+
+def rules() -> Rules:
+    """The replay rules of every capability, as ``verify`` takes them."""
+    return Rules(CAPABILITIES)
+
+
+__all__ = ["CAPABILITIES", "rules"]
