@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dalil.authenticity.replay import AUTHENTICITY
 from dalil.catalogue.replay import CATALOGUE
+from dalil.linkage.replay import LINKAGE
 from dalil.vault.replay import VAULT
 from dalil.vault.rules import Capability, Rules
 
-CAPABILITIES: tuple[Capability, ...] = (VAULT, AUTHENTICITY, CATALOGUE)
+CAPABILITIES: tuple[Capability, ...] = (VAULT, AUTHENTICITY, CATALOGUE, LINKAGE)
 
 
 def rules() -> Rules:

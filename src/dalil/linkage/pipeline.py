@@ -55,7 +55,9 @@ def import_file(
         raise InputError(f"{path.name} has no valid rows to import")
     skipped = len({e.row for e in result.errors})
     with archive.write() as conn:
-        imported = store.import_list(conn, name, source, mapping, result.records, skipped)
+        imported = store.import_list(
+            conn, archive.store, name, source, mapping, result.records, skipped
+        )
         checkpoints.sign_head(conn, archive.signer())
     return imported, result.errors
 
@@ -133,7 +135,7 @@ def link(
     candidate = sum(b.pairs for b in prediction.blocks)
     logged = _settings_record(settings)
     with archive.write() as conn:
-        run_id = store.save_run(conn, logged, rows, result.cluster_of, candidate)
+        run_id = store.save_run(conn, archive.store, logged, rows, result.cluster_of, candidate)
         checkpoints.sign_head(conn, archive.signer())
     return LinkSummary(
         run_id,

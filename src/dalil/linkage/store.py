@@ -1,39 +1,38 @@
 """Lists, decisions and linkage runs in the catalogue database, each with its log event.
 
 Every change writes its custody event in the same transaction as its rows:
-``lists.imported`` (file hash, rows, mapping, hash of the cleaned records),
+``lists.imported`` (file hash, rows, mapping, the object holding the cleaned records),
 ``lists.decided`` (who said two records are or are not one person) and
-``lists.linked`` (settings, counts, hash of the clusters). A verifier can therefore
-tell which file and which decisions produced the clusters a report counts.
+``lists.linked`` (settings, counts, the objects holding the pairs and clusters). The
+rows are written from the events by ``replay``, the rules verify replays them with, so
+a verifier can tell which file and which decisions produced the clusters a report
+counts.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, delete, func, select
+from sqlalchemy import Connection, func, select
 
-from dalil import canonical
-from dalil.clock import utc_now
 from dalil.errors import InputError
+from dalil.linkage import replay
 from dalil.linkage.listfile import ListFile
+from dalil.linkage.replay import LINKAGE
 from dalil.linkage.tables import (
-    link_clusters,
     link_decisions,
-    link_pairs,
     link_runs,
     list_records,
     victim_lists,
 )
-from dalil.vault import custody
 from dalil.vault.archive import operator
-
-# Rows per INSERT: large enough to be fast, small enough for PostgreSQL's parameter limit.
-CHUNK = 2000
+from dalil.vault.records import store_rows
+from dalil.vault.replay import VAULT
+from dalil.vault.store import ObjectStore
+from dalil.vault.writer import Writer
 
 
 @dataclass(frozen=True)
@@ -56,25 +55,26 @@ class Decision:
 
 def import_list(
     conn: Connection,
+    store: ObjectStore,
     name: str,
     source: ListFile,
     mapping: dict[str, str],
     records: Sequence[dict[str, str | None]],
     skipped: int,
 ) -> Imported:
-    """Store a validated list and log its import."""
+    """Store a validated list and log its import; the records go to the store as one object."""
     exists = conn.execute(select(victim_lists.c.id).where(victim_lists.c.name == name)).first()
     if exists is not None:
         raise InputError(
             f"a list named {name!r} is already imported; give this file another --list name"
         )
-    encoded = [canonical.dumps(r).decode("utf-8") for r in records]
-    records_sha = hashlib.sha256("\n".join(encoded).encode("utf-8")).hexdigest()
-    seq = custody.append(
-        conn,
-        "lists.imported",
-        {
+    with Writer(conn, LINKAGE, VAULT) as writer:
+        records_sha = store_rows(writer, store, replay.records_bytes(records), "list-records")
+        data = {
+            "v": replay.VERSION,
             "list": name,
+            "list_id": _next_id(conn, victim_lists.c.id),
+            "first_record_id": _next_id(conn, list_records.c.id),
             "file": source.name,
             "file_sha256": source.sha256,
             "rows": len(records),
@@ -82,34 +82,13 @@ def import_list(
             "mapping": mapping,
             "records_sha256": records_sha,
             "operator": operator(),
-        },
-    )
-    list_id = _new_id(
-        conn.execute(
-            victim_lists.insert().values(
-                name=name,
-                file_name=source.name,
-                file_sha256=source.sha256,
-                rows=len(records),
-                mapping=canonical.dumps(mapping).decode("utf-8"),
-                imported_at=utc_now(),
-                seq=seq,
-            )
-        )
-    )
-    rows = [
-        {"list_id": list_id, "record_id": r["record_id"], "fields": text}
-        for r, text in zip(records, encoded, strict=True)
-    ]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(list_records.insert(), rows[start : start + CHUNK])
+        }
+        seq = writer.record(replay.IMPORTED, data).seq
     return Imported(name, len(records), skipped, source.sha256, seq)
 
 
-def _new_id(result: CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+def _next_id(conn: Connection, column: Any) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
 
 
 def load_records(conn: Connection) -> list[tuple[int, str, dict[str, str | None]]]:
@@ -131,10 +110,10 @@ def record_ids(conn: Connection) -> dict[tuple[str, str], int]:
 
 def parse_reference(text: str) -> tuple[str, str]:
     """``LIST:RECORD_ID`` → (list, record id)."""
-    name, sep, record = text.partition(":")
-    if not sep or not name or not record:
-        raise InputError(f"{text!r}: name a record as LIST:RECORD_ID, e.g. centre:CEN-0000012")
-    return name, record
+    try:
+        return replay.parse_reference(text)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def decide(conn: Connection, a: str, b: str, same: bool, note: str = "") -> int:
@@ -147,26 +126,10 @@ def decide(conn: Connection, a: str, b: str, same: bool, note: str = "") -> int:
     if (la, ra) == (lb, rb):
         raise InputError("a record is always the same person as itself")
     decision = "same" if same else "different"
-    who = operator()
-    seq = custody.append(
-        conn,
-        "lists.decided",
-        {"a": f"{la}:{ra}", "b": f"{lb}:{rb}", "decision": decision, "by": who, "note": note},
-    )
-    conn.execute(
-        link_decisions.insert().values(
-            seq=seq,
-            list_a=la,
-            record_a=ra,
-            list_b=lb,
-            record_b=rb,
-            decision=decision,
-            decided_by=who,
-            decided_at=utc_now(),
-            note=note,
-        )
-    )
-    return seq
+    data = {"v": replay.VERSION, "a": f"{la}:{ra}", "b": f"{lb}:{rb}", "decision": decision,
+            "by": operator(), "note": note}  # fmt: skip
+    with Writer(conn, LINKAGE) as writer:
+        return writer.record(replay.DECIDED, data).seq
 
 
 def decisions(conn: Connection) -> list[Decision]:
@@ -179,48 +142,35 @@ def decisions(conn: Connection) -> list[Decision]:
 
 def save_run(
     conn: Connection,
+    store: ObjectStore,
     settings: dict[str, Any],
     pairs: Sequence[dict[str, Any]],
     cluster_of: dict[int, int],
     candidate_pairs: int,
 ) -> int:
-    """Store a linkage run's pairs and clusters and log it; returns the run id."""
-    clusters_text = "\n".join(f"{r} {c}" for r, c in sorted(cluster_of.items()))
-    n_clusters = len(set(cluster_of.values()))
-    seq = custody.append(
-        conn,
-        "lists.linked",
-        {
+    """Store a linkage run's pairs and clusters and log it; returns the run id.
+
+    The catalogue keeps only the latest run's pairs and clusters (the event prunes the
+    earlier ones); every run's pairs and clusters stay in the store, named by its event.
+    """
+    run_id = _next_id(conn, link_runs.c.id)
+    with Writer(conn, LINKAGE, VAULT) as writer:
+        clusters_sha = store_rows(writer, store, replay.clusters_bytes(cluster_of),
+                                  "link-clusters")  # fmt: skip
+        pairs_sha = store_rows(writer, store, replay.pairs_bytes(pairs), "link-pairs")
+        data = {
+            "v": replay.VERSION,
+            "run": run_id,
             "settings": settings,
             "records": len(cluster_of),
             "candidate_pairs": candidate_pairs,
             "kept_pairs": len(pairs),
-            "clusters": n_clusters,
-            "clusters_sha256": hashlib.sha256(clusters_text.encode()).hexdigest(),
+            "clusters": len(set(cluster_of.values())),
+            "clusters_sha256": clusters_sha,
+            "pairs_sha256": pairs_sha,
             "operator": operator(),
-        },
-    )
-    run_id = _new_id(
-        conn.execute(
-            link_runs.insert().values(
-                seq=seq,
-                finished_at=utc_now(),
-                settings=canonical.dumps(settings).decode("utf-8"),
-                records=len(cluster_of),
-                candidate_pairs=candidate_pairs,
-                clusters=n_clusters,
-            )
-        )
-    )
-    # Only the latest run's pairs and clusters are kept; the log keeps every run's hash.
-    conn.execute(delete(link_pairs).where(link_pairs.c.run_id != run_id))
-    conn.execute(delete(link_clusters).where(link_clusters.c.run_id != run_id))
-    rows = [{"run_id": run_id, **p} for p in pairs]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(link_pairs.insert(), rows[start : start + CHUNK])
-    members = [{"run_id": run_id, "record": r, "cluster": c} for r, c in cluster_of.items()]
-    for start in range(0, len(members), CHUNK):
-        conn.execute(link_clusters.insert(), members[start : start + CHUNK])
+        }
+        writer.record(replay.LINKED, data)
     return run_id
 
 

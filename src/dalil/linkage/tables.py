@@ -43,7 +43,9 @@ list_records = Table(
     Column("list_id", Integer, ForeignKey("victim_lists.id"), nullable=False),
     Column("record_id", String(200), nullable=False),
     Column("fields", Text, nullable=False),  # canonical JSON of the cleaned row
+    Column("seq", BigInteger),  # the import's event
     UniqueConstraint("list_id", "record_id"),
+    Index(None, "seq", "id"),
 )
 
 link_decisions = Table(
@@ -82,6 +84,8 @@ link_pairs = Table(
     Column("match_weight", Float, nullable=False),
     Column("match_probability", Float, nullable=False),
     Column("explanation", Text, nullable=False),  # JSON: comparison → level, weight
+    Column("seq", BigInteger),  # the run's event
+    Index(None, "seq", "record_a", "record_b"),
 )
 
 link_clusters = Table(
@@ -90,5 +94,7 @@ link_clusters = Table(
     Column("run_id", Integer, ForeignKey("link_runs.id"), primary_key=True),
     Column("record", Integer, ForeignKey("list_records.id"), primary_key=True),
     Column("cluster", Integer, nullable=False),
+    Column("seq", BigInteger),  # the run's event
     Index(None, "run_id", "cluster"),
+    Index(None, "seq", "record"),
 )

@@ -11,7 +11,7 @@ row and its event cannot drift apart without verify naming the row.
 - ``Update``, ``Delete``: changes to the rows matching ``where`` (equal on every column
   named), allowed only on folded tables (``rules.TableRule``): tables small enough to
   be replayed in memory, such as families' reports and their consent;
-- ``Prune``: every row that an earlier event inserted is removed (only the latest
+- ``Prune``: every row that earlier events inserted is removed (only the latest
   linkage run's pairs are kept);
 - ``Counted``: rows recorded by an event of an earlier release only by their number and
   a hash (see ``UNRECORDED``).
@@ -112,7 +112,7 @@ class Delete:
 @dataclass(frozen=True)
 class Prune:
     table: Table
-    origin: int  # the event whose rows go
+    before: int  # rows inserted by events before this one go: the table keeps the latest
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ RECEIVED = "file.received"
 DESCRIBED = "object.described"
 FLAG = "flag.raised"
 OPENED = "archive.opened"
+STORED = "object.stored"
 THUMBNAIL = "thumbnail-256"
 
 
@@ -177,6 +178,20 @@ def _opened(event: Event) -> Iterator[Change]:
     )
 
 
+def _stored(event: Event) -> Iterator[Change]:
+    d = event.data
+    row = {
+        "sha256": d["sha256"],
+        "size": d["size"],
+        "kind": "record",
+        "media_type": d["media_type"],
+        "derived_from": None,
+        "derivation": d["holds"],
+        "first_seq": event.seq,
+    }
+    yield insert(schema.objects, row)
+
+
 def _facts_columns(row: Any) -> dict[str, Any]:
     return facts_columns(canonical.loads(row["facts"]))
 
@@ -202,6 +217,7 @@ VAULT = Capability(
         DESCRIBED: _described,
         FLAG: _flag,
         OPENED: _opened,
+        STORED: _stored,
     },
     quiet=frozenset({"schema.upgraded", "checkpoint.exported", "verify.completed"}),
     unreplayed={

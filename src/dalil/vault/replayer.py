@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, select, tuple_
+from sqlalchemy import Connection, Row, Table, func, select, tuple_
 
 from dalil.vault.changes import (
     GIVEN,
@@ -142,7 +142,7 @@ class Replayer:
                 continue
             for column in (rule.origin, *rule.marks):
                 self.streams[(rule.name, column)] = _Cursor(conn, rule, column)
-        self.pruned: dict[tuple[str, int], int] = {}
+        self.pruned: dict[str, int] = {}  # table → rows of events before this one are gone
         self.unrecorded: Counter[str] = Counter()
         self.unknown: Counter[str] = Counter()
 
@@ -157,7 +157,8 @@ class Replayer:
             try:
                 for change in applier(event):
                     if isinstance(change, Prune):
-                        self.pruned[(change.table.name, change.origin)] = event.seq
+                        name = change.table.name
+                        self.pruned[name] = max(self.pruned.get(name, 0), change.before)
             except (KeyError, TypeError, ValueError):
                 continue  # the main pass names what is wrong with the event
 
@@ -201,11 +202,10 @@ class Replayer:
             return
         cursor = self.streams[(name, self._origin(name))]
         self._drain_before(cursor, event.seq)
-        pruner = self.pruned.get((name, event.seq))
-        if pruner is not None:
+        if self._is_pruned(name, event.seq):
             for row in cursor.take(event.seq):
                 self.sink.add(AREA, self._stream_name(cursor.rule, row, event.seq),
-                              f"should have been removed by event #{pruner}")  # fmt: skip
+                              "should have been removed by a later event")  # fmt: skip
             return
         self._merge(cursor, event, rows)
 
@@ -271,9 +271,9 @@ class Replayer:
         name = change.table.name
         cursor = self.streams[(name, self._origin(name))]
         self._drain_before(cursor, event.seq)
-        rows = list(cursor.take(event.seq)) if (name, event.seq) not in self.pruned else []
+        rows = list(cursor.take(event.seq))
         item = f"{name} rows of event #{event.seq}"
-        expected = 0 if (name, event.seq) in self.pruned else change.count
+        expected = 0 if self._is_pruned(name, event.seq) else change.count
         if len(rows) != expected:
             self.sink.add(AREA, item, f"{len(rows)} rows; event #{event.seq} ({event.type}) "
                           f"recorded {expected}")  # fmt: skip
@@ -329,6 +329,9 @@ class Replayer:
             name = f"{cursor.rule.name} row ({describe_key(cursor.rule, values)})"
             self.sink.add(AREA, name, f"{cursor.column} names event #{origin}, which does "
                           "not mark it (altered outside dalil)")  # fmt: skip
+
+    def _is_pruned(self, name: str, seq: int) -> bool:
+        return seq < self.pruned.get(name, 0)
 
     def _origin(self, name: str) -> str:
         origin = self.by_name[name].origin
@@ -389,6 +392,8 @@ class Replayer:
     def finish(self) -> None:
         for cursor in self.streams.values():
             self._drain_before(cursor, None)
+            if cursor.column == cursor.rule.origin:
+                self._unnamed(cursor.rule, cursor.column)
         for fold in self.folds.values():
             self._finish_fold(fold)
         for name, count in sorted(self.unrecorded.items()):
@@ -398,6 +403,14 @@ class Replayer:
             )
         for type_, count in sorted(self.unknown.items()):
             self.sink.note(f"{count:,} events of type {type_!r} are not known to this dalil")
+
+    def _unnamed(self, rule: TableRule, column: str) -> None:
+        """Rows that name no event at all: the streams above never see them."""
+        query = select(func.count()).select_from(rule.table).where(rule.table.c[column].is_(None))
+        count = self.conn.execute(query).scalar_one()
+        if count:
+            self.sink.add(AREA, rule.name, f"{count:,} rows name no event ({column} is empty): "
+                          "added outside dalil")  # fmt: skip
 
     def _finish_fold(self, fold: _Fold) -> None:
         rule = fold.rule

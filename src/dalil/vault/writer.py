@@ -47,20 +47,15 @@ CHUNK = 2000
 class Writer:
     """Appends a capability's events and writes the rows they imply."""
 
-    def __init__(
-        self,
-        conn: Connection,
-        capability: Capability,
-        payloads: Mapping[str, bytes] | None = None,
-    ) -> None:
+    def __init__(self, conn: Connection, *capabilities: Capability) -> None:
         self.conn = conn
-        self.capability = capability
+        self.capabilities = capabilities
         self.appender = custody.Appender(conn)
-        self._payloads = dict(payloads or {})
+        self._payloads: dict[str, bytes] = {}
         self._pending: dict[Table, list[dict[str, Any]]] = {}
         self._blobs: dict[str, bytes] = {}
         self._given: Mapping[str, Any] = {}
-        self._own = {rule.table for rule in capability.tables}
+        self._rules = {rule.table: rule for c in capabilities for rule in c.tables}
 
     @property
     def next_seq(self) -> int:
@@ -69,6 +64,9 @@ class Writer:
     def add_payload(self, sha256: str, data: bytes) -> None:
         """Bytes a ``Payload`` of a later event names (already stored in the store)."""
         self._payloads[sha256] = data
+
+    def has_payload(self, sha256: str) -> bool:
+        return sha256 in self._payloads
 
     def record(
         self,
@@ -80,9 +78,10 @@ class Writer:
     ) -> Event:
         """Append one event and write its rows; ``blobs`` are the bytes its digests name,
         ``given`` the values of its rows' ``GIVEN`` columns."""
-        applier = self.capability.appliers.get(type_)
-        if applier is None and type_ not in self.capability.quiet:
-            raise ValueError(f"{self.capability.name} has no rule for {type_!r} events")
+        applier = next((c.appliers[type_] for c in self.capabilities if type_ in c.appliers), None)
+        if applier is None and not any(type_ in c.quiet for c in self.capabilities):
+            names = ", ".join(c.name for c in self.capabilities)
+            raise ValueError(f"{names}: no rule for {type_!r} events")
         event = self.appender.add(type_, data, at)
         if applier is None:
             return event
@@ -114,7 +113,8 @@ class Writer:
         if isinstance(change, Insert):
             rows = self._rows(change)
             pending = self._pending.setdefault(change.table, [])
-            derive = self._rule(change.table).derive if change.table in self._own else None
+            rule = self._rules.get(change.table)
+            derive = rule.derive if rule is not None else None
             for row in rows:
                 values = self._concrete(change.table, row)
                 if derive is not None:
@@ -138,7 +138,7 @@ class Writer:
             origin = self._rule(change.table).origin
             assert origin is not None, "only streamed tables are pruned"
             table = change.table
-            self.conn.execute(delete(table).where(table.c[origin] == change.origin))
+            self.conn.execute(delete(table).where(table.c[origin] < change.before))
         elif isinstance(change, Counted):
             raise AssertionError("Counted describes an earlier release's rows; never written")
 
@@ -166,10 +166,10 @@ class Writer:
             raise AssertionError(f"{table.name}: {result.rowcount} rows match {dict(where)}")
 
     def _rule(self, table: Table) -> TableRule:
-        for rule in self.capability.tables:
-            if rule.table is table:
-                return rule
-        raise AssertionError(f"{table.name} is not a table of {self.capability.name}")
+        rule = self._rules.get(table)
+        if rule is None:
+            raise AssertionError(f"{table.name} has no rule in this writer's capabilities")
+        return rule
 
     def _write_pending(self) -> None:
         if not self._pending:
