@@ -14,9 +14,9 @@ from dalil.authenticity.inputs import inputs_sha256, load_records
 from dalil.authenticity.pipeline import analyze
 from dalil.authenticity.replay import FINDING, RUN_FINISHED, RUN_STARTED
 from dalil.authenticity.tables import authenticity_findings, authenticity_measurements
+from dalil.capabilities import rules
 from dalil.db import schema
 from dalil.errors import InputError
-from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from ..cli import dalil

@@ -7,10 +7,10 @@ import io
 from rich.console import Console
 from sqlalchemy import text
 
+from dalil.capabilities import rules
 from dalil.catalogue.tui import ReviewApp
 from dalil.catalogue.vocabulary import load_vocabulary
 from dalil.vault.archive import Archive
-from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 

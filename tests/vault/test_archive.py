@@ -8,12 +8,12 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
+from dalil.capabilities import rules
 from dalil.db import migrate, schema
 from dalil.db.engine import make_engine
 from dalil.errors import ArchiveError, ArchiveExists, ArchiveNotFound
 from dalil.vault import custody
 from dalil.vault.archive import Archive
-from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from dalil.capabilities import rules
 from dalil.db import schema
 from dalil.vault.archive import Archive
-from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from .factories import camera_exif, jpeg_bytes

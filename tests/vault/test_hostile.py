@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from dalil.capabilities import rules
 from dalil.db import schema
 from dalil.vault.archive import Archive
 from dalil.vault.derive import describe_pending
 from dalil.vault.limits import Limits
-from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from .factories import ingest, jpeg_bytes

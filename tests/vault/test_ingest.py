@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from dalil.capabilities import rules
 from dalil.db import schema
 from dalil.errors import AlreadyReceived, InputError, SourceError
 from dalil.vault import batches
 from dalil.vault.archive import Archive
 from dalil.vault.derive import describe_pending
-from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from .factories import ingest

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text, update
 
+from dalil.capabilities import rules
 from dalil.db import schema
 from dalil.vault import checkpoints, custody
 from dalil.vault.archive import Archive
@@ -16,7 +17,6 @@ from dalil.vault.derive import describe_pending
 from dalil.vault.frontier import Frontier
 from dalil.vault.keys import create_key
 from dalil.vault.note import Checkpoint, Signer
-from dalil.capabilities import rules
 from dalil.vault.verify import verify
 
 from .factories import ingest
@@ -63,7 +63,9 @@ def test_flipped_byte_in_store_is_named_by_verify(filled: Archive) -> None:
     problems = _problems(filled)
     assert problems == [f"[store] {sha}: its bytes hash to " + problems[0].split("hash to ")[1]]
     assert "altered" in problems[0]
-    assert verify(filled, rules(), fast=True, record=False).ok  # same size: only a full verify sees it
+    assert verify(
+        filled, rules(), fast=True, record=False
+    ).ok  # same size: only a full verify sees it
 
 
 def test_deleted_object_is_named(filled: Archive) -> None:
