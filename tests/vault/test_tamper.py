@@ -63,6 +63,7 @@ def test_flipped_byte_in_store_is_named_by_verify(filled: Archive) -> None:
     problems = _problems(filled)
     assert problems == [f"[store] {sha}: its bytes hash to " + problems[0].split("hash to ")[1]]
     assert "altered" in problems[0]
+    # Same size: only a full verify sees it.
     assert verify(
         filled, rules(), fast=True, record=False
     ).ok  # same size: only a full verify sees it
