@@ -64,9 +64,7 @@ def test_flipped_byte_in_store_is_named_by_verify(filled: Archive) -> None:
     assert problems == [f"[store] {sha}: its bytes hash to " + problems[0].split("hash to ")[1]]
     assert "altered" in problems[0]
     # Same size: only a full verify sees it.
-    assert verify(
-        filled, rules(), fast=True, record=False
-    ).ok  # same size: only a full verify sees it
+    assert verify(filled, rules(), fast=True, record=False).ok
 
 
 def test_deleted_object_is_named(filled: Archive) -> None:
