@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -65,12 +66,13 @@ def postgres_template() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    if request.param == "sqlite":
-        yield None
-        return
-    template = request.getfixturevalue("postgres_template")
+@contextmanager
+def temporary_database(template: str) -> Iterator[str]:
+    """A PostgreSQL database copied from ``template``, dropped afterwards: its URL.
+
+    The one way tests make a database of their own; every fixture that needs one
+    (per test, per module, per session) goes through here.
+    """
     name = f"dalil_test_{uuid.uuid4().hex[:12]}"
     with _admin() as admin:
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -79,6 +81,20 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     finally:
         with _admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def backend_url(request: pytest.FixtureRequest, backend: str) -> Iterator[str | None]:
+    """For a fixture parametrised by backend: None for SQLite, else a new database."""
+    if backend == "sqlite":
+        yield None
+        return
+    with temporary_database(request.getfixturevalue("postgres_template")) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    yield from backend_url(request, request.param)
 
 
 @pytest.fixture

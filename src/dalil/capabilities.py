@@ -10,11 +10,20 @@ from __future__ import annotations
 
 from dalil.authenticity.replay import AUTHENTICITY
 from dalil.catalogue.replay import CATALOGUE
+from dalil.estimation.replay import ESTIMATION
+from dalil.identification.replay import IDENTIFICATION
 from dalil.linkage.replay import LINKAGE
 from dalil.vault.replay import VAULT
 from dalil.vault.rules import Capability, Rules
 
-CAPABILITIES: tuple[Capability, ...] = (VAULT, AUTHENTICITY, CATALOGUE, LINKAGE)
+CAPABILITIES: tuple[Capability, ...] = (
+    VAULT,
+    AUTHENTICITY,
+    CATALOGUE,
+    IDENTIFICATION,
+    LINKAGE,
+    ESTIMATION,
+)
 
 
 def rules() -> Rules:

@@ -50,11 +50,18 @@ def estimate(
             "in how many people of each class they hold), or learned in each stratum alone.",
         ),
     ] = True,
+    record: Annotated[
+        bool,
+        typer.Option(
+            help="Record the estimate in the custody log with the linkage run it counted."
+        ),
+    ] = True,
     archive_dir: ArchiveOption = None,  # type: ignore[assignment]
     json_output: JsonOption = False,
 ) -> None:
     """Estimate how many people were never documented, with intervals, per stratum."""
     from dalil.estimation import histories, lcmcr, strata
+    from dalil.estimation import record as recording
     from dalil.estimation import report as html_report
 
     methods = method or list(strata.METHODS)
@@ -64,25 +71,20 @@ def estimate(
     if criterion not in ("aic", "bic"):
         raise InputError("--criterion is aic or bic")
     variables = [v.strip() for v in by.split(",")] if by else []
+    settings = lcmcr.Settings(seed=seed, samples=samples, burn_in=burn_in)
+    reporter = BarReporter(enabled=not json_output)
     if table is not None:
         if variables:
             raise InputError("--by needs linked lists in an archive; a --table is one stratum")
-        tables: dict[tuple[str, ...], histories.CaptureTable] = {(): histories.read_table(table)}
+        estimation = strata.estimate(
+            [({}, histories.read_table(table))], methods, settings, criterion, reporter
+        )
     else:
-        from dalil.estimation import source
-
         with open_archive(archive_dir) as archive:
-            tables = source.capture_tables(archive, variables)
-    settings = lcmcr.Settings(seed=seed, samples=samples, burn_in=burn_in)
-    strata_tables = [(dict(zip(variables, key, strict=True)), t) for key, t in tables.items()]
-    estimation = strata.estimate(
-        strata_tables,
-        methods,
-        settings,
-        criterion,
-        BarReporter(enabled=not json_output),
-        shared=shared_classes and len(strata_tables) > 1,
-    )
+            recorded = recording.estimate_archive(
+                archive, variables, methods, settings, criterion, shared_classes, reporter, record
+            )
+        estimation = recorded.estimation
     if report is not None:
         html_report.write(report, estimation, "Multiple systems estimation", [f"seed {seed}"])
     if json_output:

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # The latest revision of every capability's branch.
-HEADS = frozenset({"authenticity_0001", "catalogue_0001", "identification_0001", "linkage_0002"})
+HEADS = frozenset(
+    {
+        "authenticity_0001",
+        "catalogue_0001",
+        "estimation_0001",
+        "identification_0001",
+        "linkage_0002",
+    }
+)
 
 
 def _config() -> Config:

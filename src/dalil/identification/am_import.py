@@ -20,9 +20,10 @@ from dalil.identification import keyring, reports
 from dalil.identification.am_fields import header_key
 from dalil.identification.am_report import ReportInput, parse_report
 from dalil.identification.errors import ReportInvalid
+from dalil.identification.replay import IDENTIFICATION
 from dalil.linkage.listfile import read as read_table
-from dalil.vault import custody
 from dalil.vault.archive import Archive, operator
+from dalil.vault.writer import Writer
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,8 @@ def import_reports(archive: Archive, path: Path, today: date, sheet: str | None 
     with archive.write() as conn:
         master = keyring.master_key(conn, archive.root, create=True)
         codes = [reports.insert_report(conn, master, report) for report in parsed]
-        custody.append(
-            conn,
-            "am.reports.imported",
-            {
-                "file_sha256": digest,
-                "reports": len(codes),
-                "first": codes[0],
-                "last": codes[-1],
-                "operator": operator(),
-            },
-        )
+        summary = {"file_sha256": digest, "reports": len(codes), "first": codes[0],
+                   "last": codes[-1], "operator": operator()}  # fmt: skip
+        with Writer(conn, IDENTIFICATION) as writer:
+            writer.record("am.reports.imported", summary)
     return Imported(digest, codes)

@@ -13,18 +13,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select
 
 from dalil.clock import utc_now
-from dalil.identification import reports, review, sealing
+from dalil.identification import replay, reports, review, sealing
 from dalil.identification.comparison import EXCLUSION_RULES
 from dalil.identification.consent import Purpose, require
 from dalil.identification.errors import ReviewRefused
+from dalil.identification.replay import IDENTIFICATION
 from dalil.identification.review import Decision, ReviewDecision, Status
 from dalil.identification.scoring import Override
 from dalil.identification.tables import exclusion_overrides, match_decisions, notification_tasks
-from dalil.vault import custody
 from dalil.vault.archive import Archive
+from dalil.vault.writer import Writer
 
 
 @dataclass(frozen=True)
@@ -75,42 +76,28 @@ def decide(
         if state is Status.CONFIRMED and was is not Status.CONFIRMED:
             review.check_unique_confirmation(report.code, case_id, _confirmed_pairs(conn))
         key = reports.data_key(conn, archive, report)
-        appender = custody.Appender(conn)
-        conn.execute(
-            match_decisions.insert().values(
-                seq=appender.next_seq,
-                report_id=report.id,
-                case_id=case_id,
-                reviewer=reviewer,
-                decision=decision.value,
-                reason=reason,
-                decided_at=now,
-            )
-        )
-        appender.append(
-            "match.decided",
-            {
-                "report": report.code,
-                "case": case_id,
-                "reviewer": reviewer,
-                "decision": decision.value,
-                "reason_commitment": sealing.commit(key, reason.encode("utf-8")),
-                "status": state.value,
-            },
-            at=now,
-        )
+        data = {
+            "report": report.code,
+            "case": case_id,
+            "reviewer": reviewer,
+            "decision": decision.value,
+            "reason_commitment": sealing.commit(key, reason.encode("utf-8")),
+            "status": state.value,
+        }
         task_id = None
-        if state is Status.CONFIRMED and was is not Status.CONFIRMED:
-            task_id = _open_task(conn, appender, report, case_id, after, now)
-        if was is Status.CONFIRMED and state is not Status.CONFIRMED:
-            _cancel_tasks(conn, appender, report, case_id, now)
-        appender.flush()
+        with Writer(conn, IDENTIFICATION) as writer:
+            writer.record(replay.DECIDED, data, at=now, given={"reason": reason})
+            if state is Status.CONFIRMED and was is not Status.CONFIRMED:
+                task_id = _open_task(conn, writer, report, case_id, after, now)
+            if was is Status.CONFIRMED and state is not Status.CONFIRMED:
+                unconfirmed = {"report": report.code, "case": case_id}
+                writer.record(replay.UNCONFIRMED, unconfirmed, at=now)
     return Outcome(state, task_id)
 
 
 def _open_task(
     conn: Connection,
-    appender: custody.Appender,
+    writer: Writer,
     report: reports.StoredReport,
     case_id: str,
     decisions: list[ReviewDecision],
@@ -118,49 +105,17 @@ def _open_task(
 ) -> int:
     task = review.notification_task(decisions)
     assert task is not None
-    seq = appender.next_seq
-    result = conn.execute(
-        notification_tasks.insert().values(
-            report_id=report.id,
-            case_id=case_id,
-            status="open",
-            assigned_role=task.assigned_role,
-            created_at=now,
-            created_seq=seq,
-        )
-    )
-    task_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-    appender.append(
-        "match.confirmed",
-        {
-            "report": report.code,
-            "case": case_id,
-            "confirmed_by": list(task.confirmed_by),
-            "task": task_id,
-            "assigned_role": task.assigned_role,
-        },
-        at=now,
-    )
+    column = notification_tasks.c.id
+    task_id = int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+    data = {
+        "report": report.code,
+        "case": case_id,
+        "confirmed_by": list(task.confirmed_by),
+        "task": task_id,
+        "assigned_role": task.assigned_role,
+    }
+    writer.record(replay.CONFIRMED, data, at=now)
     return task_id
-
-
-def _cancel_tasks(
-    conn: Connection,
-    appender: custody.Appender,
-    report: reports.StoredReport,
-    case_id: str,
-    now: str,
-) -> None:
-    conn.execute(
-        update(notification_tasks)
-        .where(
-            notification_tasks.c.report_id == report.id,
-            notification_tasks.c.case_id == case_id,
-            notification_tasks.c.status == "open",
-        )
-        .values(status="cancelled", closed_at=now, closed_seq=appender.next_seq)
-    )
-    appender.append("match.unconfirmed", {"report": report.code, "case": case_id}, at=now)
 
 
 def override_exclusion(
@@ -175,30 +130,15 @@ def override_exclusion(
         report = reports.get_active(conn, code)
         require(report.consent, Purpose.IDENTIFICATION, report.code)
         key = reports.data_key(conn, archive, report)
-        appender = custody.Appender(conn)
-        conn.execute(
-            exclusion_overrides.insert().values(
-                seq=appender.next_seq,
-                report_id=report.id,
-                case_id=case_id,
-                rule=rule,
-                reviewer=reviewer,
-                reason=reason,
-                decided_at=now,
-            )
-        )
-        appender.append(
-            "match.exclusion.overridden",
-            {
-                "report": report.code,
-                "case": case_id,
-                "rule": rule,
-                "reviewer": reviewer,
-                "reason_commitment": sealing.commit(key, reason.encode("utf-8")),
-            },
-            at=now,
-        )
-        appender.flush()
+        data = {
+            "report": report.code,
+            "case": case_id,
+            "rule": rule,
+            "reviewer": reviewer,
+            "reason_commitment": sealing.commit(key, reason.encode("utf-8")),
+        }
+        with Writer(conn, IDENTIFICATION) as writer:
+            writer.record(replay.OVERRIDDEN, data, at=now, given={"reason": reason})
 
 
 def overrides_for(conn: Connection, code: str) -> dict[str, list[Override]]:
@@ -254,15 +194,13 @@ def close_task(archive: Archive, task_id: int, by: str, outcome: str) -> None:
         )
     now = utc_now()
     with archive.write() as conn:
-        appender = custody.Appender(conn)
-        done = conn.execute(
-            update(notification_tasks)
-            .where(notification_tasks.c.id == task_id, notification_tasks.c.status == "open")
-            .values(status="done", closed_at=now, closed_seq=appender.next_seq, outcome=outcome)
-        ).rowcount
-        if done != 1:
+        row = conn.execute(
+            select(notification_tasks.c.id).where(
+                notification_tasks.c.id == task_id, notification_tasks.c.status == "open"
+            )
+        ).first()
+        if row is None:
             raise ReviewRefused(f"there is no open notification task {task_id}")
-        appender.append(
-            "match.task.closed", {"task": task_id, "by": by, "outcome": outcome}, at=now
-        )
-        appender.flush()
+        data = {"task": task_id, "by": by, "outcome": outcome}
+        with Writer(conn, IDENTIFICATION) as writer:
+            writer.record(replay.TASK_CLOSED, data, at=now)

@@ -15,9 +15,8 @@ from sqlalchemy import Connection, select
 from dalil.db import schema
 from dalil.identification import sealing
 from dalil.identification.errors import ContactKeyError
-from dalil.vault import custody
-
-FINGERPRINT_META = "identification.key_fingerprint"
+from dalil.identification.replay import FINGERPRINT_META, IDENTIFICATION, KEY_CREATED
+from dalil.vault.writer import Writer
 
 
 def key_path(archive_root: Path) -> Path:
@@ -46,8 +45,8 @@ def master_key(conn: Connection, archive_root: Path, create: bool = False) -> by
         exists = path.exists()
         key = sealing.load_master_key(path) if exists else sealing.create_master_key(path)
         fingerprint = sealing.fingerprint(key)
-        conn.execute(schema.meta.insert().values(key=FINGERPRINT_META, value=fingerprint))
-        custody.append(conn, "am.key.created", {"fingerprint": fingerprint})
+        with Writer(conn, IDENTIFICATION) as writer:
+            writer.record(KEY_CREATED, {"fingerprint": fingerprint})
         return key
     key = sealing.load_master_key(path)
     if sealing.fingerprint(key) != recorded:

@@ -9,21 +9,23 @@ photos, and matching reads all of them for every report.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from dalil.identification.faces.detection import DetectSettings
 from dalil.identification.faces.embedding import embed_image, from_bytes, to_bytes
 from dalil.identification.faces.models import MODEL_NAME
 from dalil.identification.records import FaceSet
+from dalil.identification.replay import EMBEDDED, IDENTIFICATION, VERSION
 from dalil.identification.tables import pm_faces
 from dalil.progress import SILENT, Reporter
-from dalil.vault import custody
 from dalil.vault.archive import Archive, operator
+from dalil.vault.writer import Writer
 
 
 def embed_case_photos(
@@ -56,35 +58,27 @@ def embed_case_photos(
     reporter.finish()
     if not todo:
         return 0
-    with archive.write() as conn:
-        appender = custody.Appender(conn)
-        seq = appender.next_seq
-        if rows:
-            conn.execute(
-                pm_faces.insert(),
-                [
-                    {
-                        "case_id": case_id,
-                        "object_sha256": sha,
-                        "embedding": to_bytes(face.vector),
-                        "quality": face.quality,
-                        "method": json.dumps(face.method(), sort_keys=True),
-                        "seq": seq,
-                    }
-                    for sha, face in rows
-                ],
-            )
-        appender.append(
-            "pm.faces.embedded",
-            {
-                "case": case_id,
-                "photos": todo,
-                "faces": [sha for sha, _ in rows],
-                "model": MODEL_NAME,
-                "operator": operator(),
-            },
-        )
-        appender.flush()
+    with archive.write() as conn, Writer(conn, IDENTIFICATION) as writer:
+        first = int(conn.execute(select(func.coalesce(func.max(pm_faces.c.id), 0))).scalar_one())
+        embeddings = [to_bytes(face.vector) for _, face in rows]
+        data = {
+            "v": VERSION,
+            "case": case_id,
+            "photos": todo,
+            "faces": [
+                {
+                    "id": first + 1 + i,
+                    "sha256": sha,
+                    "embedding_sha256": hashlib.sha256(embedding).hexdigest(),
+                    "quality": repr(float(face.quality)),
+                    "method": face.method(),
+                }
+                for i, ((sha, face), embedding) in enumerate(zip(rows, embeddings, strict=True))
+            ],
+            "model": MODEL_NAME,
+            "operator": operator(),
+        }
+        writer.record(EMBEDDED, data, blobs=embeddings)
     return len(rows)
 
 
@@ -126,11 +120,8 @@ def face_crops(archive: Archive, case_id: str, purpose: str) -> list[tuple[str, 
         )
         for row in rows
     ]
-    with archive.write() as conn:
-        custody.append(
-            conn,
-            "pm.faces.viewed",
-            {"case": case_id, "photos": [sha for sha, _ in crops], "purpose": purpose,
-             "operator": operator()},
-        )  # fmt: skip
+    viewed = {"case": case_id, "photos": [sha for sha, _ in crops], "purpose": purpose,
+              "operator": operator()}  # fmt: skip
+    with archive.write() as conn, Writer(conn, IDENTIFICATION) as writer:
+        writer.record("pm.faces.viewed", viewed)
     return crops

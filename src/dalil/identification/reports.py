@@ -8,16 +8,16 @@ so whatever entered it could never be taken back when a family withdraws.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, Row, func, select
 
 from dalil import canonical
-from dalil.clock import utc_now
-from dalil.identification import keyring, sealing
+from dalil.identification import keyring, replay, sealing
 from dalil.identification.am_report import (
     Contact,
     MissingPerson,
@@ -27,10 +27,11 @@ from dalil.identification.am_report import (
 )
 from dalil.identification.consent import Consent, Purpose, require
 from dalil.identification.errors import ReportNotFound, ReportWithdrawn
+from dalil.identification.replay import IDENTIFICATION
 from dalil.identification.tables import am_contacts, am_faces, am_keys, am_portraits, am_reports
 from dalil.identification.tombstone import compact_storage, erase_report
-from dalil.vault import custody
 from dalil.vault.archive import Archive, operator
+from dalil.vault.writer import Writer
 
 CODE_PREFIX = "AM-"
 
@@ -80,13 +81,7 @@ def parse_code(text: str) -> int:
 
 
 def _content(person: MissingPerson, contact: Contact, consent: Consent) -> bytes:
-    return canonical.dumps(
-        {
-            "person": person_to_json(person),
-            "contact": dict(contact.items()),
-            "consent": consent.to_json(),
-        }
-    )
+    return replay.report_content(person_to_json(person), dict(contact.items()), consent.to_json())
 
 
 def add_report(archive: Archive, report: ReportInput) -> str:
@@ -98,70 +93,38 @@ def add_report(archive: Archive, report: ReportInput) -> str:
 
 def insert_report(conn: Connection, master: bytes, report: ReportInput) -> str:
     """Insert one report in the caller's transaction (with its custody event)."""
-    appender = custody.Appender(conn)
-    seq = appender.next_seq
-    now = utc_now()
-    report_id = _new_id(
-        conn.execute(
-            am_reports.insert().values(
-                code=f"pending-{seq}",
-                status="active",
-                person=canonical.dumps(person_to_json(report.person)).decode(),
-                consent_identification=report.consent.identification,
-                consent_court=report.consent.court,
-                share_with=json.dumps(sorted(report.consent.share_with), ensure_ascii=False),
-                source=report.source,
-                received_at=now,
-                received_by=operator(),
-                received_seq=seq,
-                updated_seq=seq,
-            )
-        )
-    )
-    code = format_code(report_id)
-    data_key = sealing.new_data_key()
-    commitment = sealing.commit(data_key, _content(report.person, report.contact, report.consent))
-    conn.execute(
-        update(am_reports)
-        .where(am_reports.c.id == report_id)
-        .values(code=code, commitment=commitment)
-    )
-    conn.execute(
-        am_keys.insert().values(
-            report_id=report_id, wrapped=sealing.wrap_data_key(master, data_key, code)
-        )
-    )
-    _seal_contact(conn, report_id, code, data_key, report.contact)
-    appender.append(
-        "am.report.added",
-        {
+    with Writer(conn, IDENTIFICATION) as writer:
+        rid = int(conn.execute(select(func.coalesce(func.max(am_reports.c.id), 0))).scalar_one())
+        code = format_code(rid + 1)
+        data_key = sealing.new_data_key()
+        wrapped = sealing.wrap_data_key(master, data_key, code)
+        contact = {
+            name: sealing.seal_field(data_key, code, name, value.encode("utf-8"))
+            for name, value in report.contact.items()
+        }
+        data = {
+            "v": replay.VERSION,
             "report": code,
-            "commitment": commitment,
+            "commitment": sealing.commit(
+                data_key, _content(report.person, report.contact, report.consent)
+            ),
             "consent": report.consent.to_json(),
-            "contact_fields": [name for name, _ in report.contact.items()],
+            "contact_fields": list(contact),
+            "contact_sha256": {name: _sha256(sealed) for name, sealed in contact.items()},
+            "key_sha256": _sha256(wrapped),
             "marks": len(report.person.marks),
             "source": report.source,
             "operator": operator(),
-        },
-        at=now,
-    )
-    appender.flush()
+        }
+        person = canonical.dumps(person_to_json(report.person)).decode()
+        writer.record(
+            replay.ADDED, data, blobs=[wrapped, *contact.values()], given={"person": person}
+        )
     return code
 
 
-def _seal_contact(
-    conn: Connection, report_id: int, code: str, data_key: bytes, contact: Contact
-) -> None:
-    rows = [
-        {
-            "report_id": report_id,
-            "field": name,
-            "sealed": sealing.seal_field(data_key, code, name, value.encode("utf-8")),
-        }
-        for name, value in contact.items()
-    ]
-    if rows:
-        conn.execute(am_contacts.insert(), rows)
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _row(conn: Connection, code: str) -> Row[Any]:
@@ -234,11 +197,9 @@ def reveal_contact(archive: Archive, code: str, purpose: str) -> Contact:
             row.field: sealing.open_field(key, report.code, row.field, bytes(row.sealed)).decode()
             for row in rows
         }
-        custody.append(
-            conn,
-            "am.contact.opened",
-            {"report": report.code, "purpose": purpose, "operator": operator()},
-        )
+        with Writer(conn, IDENTIFICATION) as writer:
+            opened = {"report": report.code, "purpose": purpose, "operator": operator()}
+            writer.record("am.contact.opened", opened)
     return Contact(**values)
 
 
@@ -269,29 +230,16 @@ def _record_consent(
     granted: bool,
     partner: str | None,
 ) -> None:
-    appender = custody.Appender(conn)
-    conn.execute(
-        update(am_reports)
-        .where(am_reports.c.id == report.id)
-        .values(
-            consent_identification=consent.identification,
-            consent_court=consent.court,
-            share_with=json.dumps(sorted(consent.share_with), ensure_ascii=False),
-            updated_seq=appender.next_seq,
-        )
-    )
-    appender.append(
-        "am.consent.changed",
-        {
-            "report": report.code,
-            "purpose": purpose.value,
-            "partner": partner,
-            "granted": granted,
-            "consent": consent.to_json(),
-            "operator": operator(),
-        },
-    )
-    appender.flush()
+    data = {
+        "report": report.code,
+        "purpose": purpose.value,
+        "partner": partner,
+        "granted": granted,
+        "consent": consent.to_json(),
+        "operator": operator(),
+    }
+    with Writer(conn, IDENTIFICATION) as writer:
+        writer.record(replay.CONSENT, data)
 
 
 def withdraw(archive: Archive, code: str, reason: str) -> None:
@@ -307,47 +255,37 @@ def add_portrait(archive: Archive, code: str, image: bytes, faces: Sequence[Seal
     with archive.write() as conn:
         report = get_active(conn, code)
         key = data_key(conn, archive, report)
-        appender = custody.Appender(conn)
-        seq = appender.next_seq
-        commitment = sealing.commit(key, image)
-        portrait_id = _new_id(
-            conn.execute(
-                am_portraits.insert().values(
-                    report_id=report.id, sealed=b"", commitment=commitment, added_seq=seq
-                )
-            )
-        )
-        conn.execute(
-            update(am_portraits)
-            .where(am_portraits.c.id == portrait_id)
-            .values(sealed=sealing.seal_field(key, report.code, f"portrait/{portrait_id}", image))
-        )
-        for face in faces:
-            face_id = _new_id(
-                conn.execute(
-                    am_faces.insert().values(
-                        portrait_id=portrait_id,
-                        report_id=report.id,
-                        sealed=b"",
-                        quality=face.quality,
-                        method=json.dumps(face.method, sort_keys=True),
-                    )
-                )
-            )
-            sealed = sealing.seal_field(key, report.code, f"face/{face_id}", face.embedding)
-            conn.execute(update(am_faces).where(am_faces.c.id == face_id).values(sealed=sealed))
-        appender.append(
-            "am.portrait.added",
-            {
+        with Writer(conn, IDENTIFICATION) as writer:
+            portrait_id = _next(conn, am_portraits.c.id)
+            first_face = _next(conn, am_faces.c.id)
+            sealed = sealing.seal_field(key, report.code, f"portrait/{portrait_id}", image)
+            sealed_faces = [
+                sealing.seal_field(key, report.code, f"face/{first_face + i}", face.embedding)
+                for i, face in enumerate(faces)
+            ]
+            data = {
+                "v": replay.VERSION,
                 "report": report.code,
                 "portrait": portrait_id,
-                "commitment": commitment,
-                "faces": len(faces),
+                "commitment": sealing.commit(key, image),
+                "sealed_sha256": _sha256(sealed),
+                "faces": [
+                    {
+                        "id": first_face + i,
+                        "sealed_sha256": _sha256(sealed_face),
+                        "quality": repr(float(face.quality)),
+                        "method": face.method,
+                    }
+                    for i, (face, sealed_face) in enumerate(zip(faces, sealed_faces, strict=True))
+                ],
                 "operator": operator(),
-            },
-        )
-        appender.flush()
+            }
+            writer.record(replay.PORTRAIT, data, blobs=[sealed, *sealed_faces])
     return portrait_id
+
+
+def _next(conn: Connection, column: Any) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
 
 
 def face_embeddings(archive: Archive, code: str) -> list[tuple[bytes, float]]:

@@ -7,26 +7,18 @@ stays: the row with its code, dates and status, the decisions' who/what/when, an
 custody events, which never held personal data. Open notification tasks are cancelled:
 nobody may contact a family that has withdrawn.
 
-Deleted rows can survive inside the database file (free pages, the write-ahead log);
+The deletions and updates are the withdrawal event's rule (``replay``): verify expects
+exactly them. Deleted rows can survive inside the database file (free pages, the write-ahead log);
 ``compact_storage`` overwrites them on SQLite and rewrites the tables on PostgreSQL.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, delete, text, update
+from sqlalchemy import Connection, Engine, Table, func, select, text
 
-from dalil.clock import utc_now
-from dalil.identification.tables import (
-    am_contacts,
-    am_faces,
-    am_keys,
-    am_portraits,
-    am_reports,
-    exclusion_overrides,
-    match_decisions,
-    notification_tasks,
-)
-from dalil.vault import custody
+from dalil.identification.replay import IDENTIFICATION, WITHDRAWN
+from dalil.identification.tables import am_contacts, am_faces, am_portraits, notification_tasks
+from dalil.vault.writer import Writer
 
 # Reasons are chosen from this list, not typed: a typed reason may itself hold what the
 # family asked to remove ("his brother was arrested too").
@@ -48,45 +40,27 @@ def erase_report(conn: Connection, report_id: int, code: str, reason: str, by: s
     if conn.engine.dialect.name == "sqlite":
         # Zero deleted content in the pages themselves, not merely unlink it.
         conn.exec_driver_sql("PRAGMA secure_delete=ON")
-    removed = {}
-    for name, table in (("faces", am_faces), ("portraits", am_portraits)):
-        removed[name] = conn.execute(delete(table).where(table.c.report_id == report_id)).rowcount
-    removed["contact_fields"] = conn.execute(
-        delete(am_contacts).where(am_contacts.c.report_id == report_id)
-    ).rowcount
-    conn.execute(delete(am_keys).where(am_keys.c.report_id == report_id))
-    for table in (match_decisions, exclusion_overrides):
-        conn.execute(update(table).where(table.c.report_id == report_id).values(reason=None))
-    appender = custody.Appender(conn)
-    seq = appender.next_seq
-    now = utc_now()
-    removed["tasks_cancelled"] = conn.execute(
-        update(notification_tasks)
-        .where(notification_tasks.c.report_id == report_id, notification_tasks.c.status == "open")
-        .values(status="cancelled", closed_at=now, closed_seq=seq, outcome=None)
-    ).rowcount
-    conn.execute(
-        update(am_reports)
-        .where(am_reports.c.id == report_id)
-        .values(
-            status="withdrawn",
-            person=None,
-            consent_identification=False,
-            consent_court=False,
-            share_with="[]",
-            source=None,
-            updated_seq=seq,
-            withdrawn_at=now,
-            withdrawn_seq=seq,
-        )
-    )
-    appender.append(
-        "am.report.withdrawn",
-        {"report": code, "reason": reason, "removed": removed, "operator": by},
-        at=now,
-    )
-    appender.flush()
-    return seq
+    removed = {
+        "faces": _count(conn, am_faces, report_id),
+        "portraits": _count(conn, am_portraits, report_id),
+        "contact_fields": _count(conn, am_contacts, report_id),
+        "tasks_cancelled": int(
+            conn.execute(
+                select(func.count()).where(
+                    notification_tasks.c.report_id == report_id,
+                    notification_tasks.c.status == "open",
+                )
+            ).scalar_one()
+        ),
+    }
+    data = {"report": code, "reason": reason, "removed": removed, "operator": by}
+    with Writer(conn, IDENTIFICATION) as writer:
+        return writer.record(WITHDRAWN, data).seq
+
+
+def _count(conn: Connection, table: Table, report_id: int) -> int:
+    query = select(func.count()).select_from(table).where(table.c.report_id == report_id)
+    return int(conn.execute(query).scalar_one())
 
 
 def compact_storage(engine: Engine) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, func, select, tuple_
 
+from dalil.errors import DalilError
 from dalil.vault.changes import (
     GIVEN,
     UNRECORDED,
@@ -172,7 +173,7 @@ class Replayer:
             return
         try:
             changes = list(applier(event))
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, DalilError) as exc:
             self.sink.add("log", f"event #{event.seq}", f"lacks the field {exc}")
             return
         inserts: dict[str, list[Insert]] = {}
@@ -365,7 +366,7 @@ class Replayer:
         assert rule.derive is not None
         try:
             derived = rule.derive(actual)
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, DalilError) as exc:
             self.sink.add(AREA, name, f"its data cannot be read: {exc}")
             return
         for column, value in derived.items():
@@ -396,10 +397,11 @@ class Replayer:
                 self._unnamed(cursor.rule, cursor.column)
         for fold in self.folds.values():
             self._finish_fold(fold)
-        for name, count in sorted(self.unrecorded.items()):
+        if self.unrecorded:
+            tables = ", ".join(f"{name} {n:,}" for name, n in sorted(self.unrecorded.items()))
             self.sink.note(
-                f"{name}: {count:,} values were recorded by events of an earlier release "
-                "only by their number or hash; they were checked as far as those events allow"
+                "values that events of an earlier release recorded only by their number or "
+                f"hash, checked as far as those events allow: {tables}"
             )
         for type_, count in sorted(self.unknown.items()):
             self.sink.note(f"{count:,} events of type {type_!r} are not known to this dalil")

@@ -260,7 +260,10 @@ def check_log(
         reporter.advance()
     replay.finish()
     for check in rules.checks():
-        check(conn, archive.root, report)
+        try:
+            check(conn, archive.root, report)
+        except Exception as exc:  # a check that cannot finish is a finding, not a crash
+            report.add("catalogue", check.__name__, f"could not be completed: {exc}")
     if head is not None and (frontier.size != head.size or frontier.root() != head.root()):
         report.add(
             "log",
@@ -469,7 +472,7 @@ def check_coverage(conn: Connection, rules: Rules, report: VerifyReport) -> None
             continue
         rows = conn.execute(select(func.count()).select_from(table(name))).scalar_one()
         if rows:
-            report.add("catalogue", name, f"holds {rows:,} rows that no replay rule covers: "
+            report.add("catalogue", name, f"holds {rows:,} row(s) that no replay rule covers: "
                        "verify cannot say they are what the custody log recorded")  # fmt: skip
 
 
