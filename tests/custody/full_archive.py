@@ -97,13 +97,15 @@ def _catalogue(archive: Archive) -> str:
         case_id = str(catalogue_store.case_rows(conn, grouping["seq"])[0]["case_id"])
     values = dict(zip(("detainee", "branch", "report"), NUMBERS, strict=True))
     entries = []
+    seq = grouping["seq"]
     with archive.write() as conn:
         for reviewer in ("alice", "bob"):
             typed = {**values, "report": "2807"} if reviewer == "bob" else values
-            entries.append(catalogue_store.record_entry(
-                conn, case_id, grouping["seq"], reviewer, typed, typed))  # fmt: skip
-        entries.append(catalogue_store.record_entry(
-            conn, case_id, grouping["seq"], "bob", values, values, replaces=entries[1]))  # fmt: skip
+            entries.append(catalogue_store.record_entry(conn, case_id, seq, reviewer, typed, typed))
+        correction = catalogue_store.record_entry(
+            conn, case_id, seq, "bob", values, values, replaces=entries[1]
+        )
+        entries.append(correction)
         catalogue_store.record_confirmation(conn, case_id, "branch", "251", entries[:2],
                                             ["alice", "bob"])  # fmt: skip
     return case_id
