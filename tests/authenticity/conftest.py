@@ -4,7 +4,6 @@ and an archive that has received and analysed it (on each catalogue backend)."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from dalil.vault.archive import Archive
 from dalil.vault.derive import describe_pending
 from dalil.vault.receive import ReceiveRequest, receive
 
-from ..conftest import BACKENDS, BASE_URL, _admin
+from ..conftest import BACKENDS, backend_url
 
 # Small images (the cameras at 15% of their resolution) keep the whole story in seconds;
 # 35% of the photos are manipulated so that every kind appears.
@@ -85,19 +84,8 @@ def analysed(
 ) -> Iterator[Analysed]:
     """The collection received and analysed once per test module and backend. Tests that
     change it put it back as it was."""
-    url, name = None, None
-    if request.param == "postgresql":
-        template = request.getfixturevalue("postgres_template")
-        name = f"dalil_test_{uuid.uuid4().hex[:12]}"
-        with _admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        url = f"{BASE_URL}/{name}"
-    try:
+    for url in backend_url(request, request.param):
         root = tmp_path_factory.mktemp("analysed") / "archive"
         with Archive.create(root, url) as archive:
             ingest(archive, collection)
             yield Analysed(archive, analyze(archive, workers=1))
-    finally:
-        if name is not None:
-            with _admin() as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

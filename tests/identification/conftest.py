@@ -7,33 +7,21 @@ folder fast without making tests order-dependent.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from dalil.vault.archive import Archive
-from tests.conftest import BACKENDS, BASE_URL, _admin
+from tests.conftest import BACKENDS, backend_url
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def shared_archive(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Archive]:
-    url = None
-    name = f"dalil_test_{uuid.uuid4().hex[:12]}"
-    if request.param == "postgresql":
-        template = request.getfixturevalue("postgres_template")
-        with _admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        url = f"{BASE_URL}/{name}"
-    try:
+    for url in backend_url(request, request.param):
         with Archive.create(tmp_path_factory.mktemp("shared") / "archive", url) as archive:
             yield archive
-    finally:
-        if url is not None:
-            with _admin() as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")

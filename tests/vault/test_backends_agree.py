@@ -34,20 +34,14 @@ def _content(archive: Archive) -> dict[str, list[tuple[Any, ...]]]:
 def test_sqlite_and_postgresql_hold_the_same_records(
     tmp_path: Path, photo_tree: Path, postgres_template: str
 ) -> None:
-    from tests.conftest import BASE_URL, _admin
+    from tests.conftest import temporary_database
 
-    name = f"{postgres_template}_agree"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
-    try:
+    with temporary_database(postgres_template) as pg_url:
         contents = []
-        for folder, url in (("lite", None), ("pg", f"{BASE_URL}/{name}")):
+        for folder, url in (("lite", None), ("pg", pg_url)):
             with Archive.create(tmp_path / folder, url) as archive:
                 ingest(archive, photo_tree)
                 describe_pending(archive, workers=1)
                 contents.append(_content(archive))
-        assert contents[0] == contents[1]
-        assert len(contents[0]["originals"]) == 9
-    finally:
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert contents[0] == contents[1]
+    assert len(contents[0]["originals"]) == 9
