@@ -1,0 +1,1 @@
+"""Export: court packages that verify with nothing but Python, and public releases."""
