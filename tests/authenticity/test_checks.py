@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dalil.authenticity import workers
+from dalil.authenticity import measuring
 from dalil.authenticity.cameras import check_cameras
 from dalil.authenticity.duplicates import check_duplicates, pdq_links
 from dalil.authenticity.finding import FLAGGED, Finding
@@ -305,5 +305,5 @@ def _dies_on_three(item: int) -> int:
 
 
 def test_a_file_that_kills_its_worker_is_reported_and_the_rest_measured() -> None:
-    results = list(workers.run(_dies_on_three, [1, 2, 3, 4, 5], 2, lambda item: -item))
+    results = list(measuring._pixels(_dies_on_three, [1, 2, 3, 4, 5], 2, lambda item: -item))
     assert results == [10, 20, -3, 40, 50]

@@ -4,21 +4,26 @@ Measurements are cached in ``authenticity_measurements`` under a key naming exac
 produced them (analyser version, settings, the fingerprints compared against, the tables
 tested), written in groups as they come back from the workers. An interrupted run, or a
 re-run over the same collection, measures only what is missing.
+
+The pixel work runs in ``dalil.parallel.isolated_map``: a file that kills its decoder
+process is retried alone and reported through the stage's ``_crashed``, never stopping
+the run. With one worker everything runs in this process (tests, small runs).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import select
 
-from dalil import canonical
-from dalil.authenticity import measure, prnu, reencoding, workers
+from dalil import canonical, parallel
+from dalil.authenticity import measure, prnu, reencoding
 from dalil.authenticity.cameras import CameraModel
 from dalil.authenticity.inputs import ImageRecord
 from dalil.authenticity.params import ANALYSER, Parameters, SensorParams
@@ -30,6 +35,23 @@ from dalil.vault.archive import Archive
 GROUP_ITEMS = 64
 GROUP_SECONDS = 2.0
 FINGERPRINT_CHUNK = 8  # images summed by one worker task
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _one_thread() -> None:
+    """Worker start: one OpenCV thread per process, so that the processes share the cores."""
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
+def _pixels(
+    function: Callable[[T], R], items: list[T], workers: int, crashed: Callable[[T], R]
+) -> Iterator[R]:
+    count = parallel.worker_count(workers, len(items))
+    return parallel.isolated_map(function, items, crashed, count, initializer=_one_thread)
 
 
 def _fingerprint_part(job: tuple[list[str], SensorParams]) -> tuple[Any, Any, int]:
@@ -59,7 +81,7 @@ def build_fingerprints(
     reporter.start("sensor fingerprints", len(jobs), "parts")
     crashed: tuple[Any, Any, int] = (None, None, 0)
     for owner, (weighted, energy, n) in zip(
-        owners, workers.run(_fingerprint_part, jobs, worker_count, lambda _: crashed), strict=True
+        owners, _pixels(_fingerprint_part, jobs, worker_count, lambda _: crashed), strict=True
     ):
         reporter.advance()
         if weighted is None:
@@ -180,7 +202,7 @@ def measure_all(
     reporter.start("measuring pixels", len(missing), "images")
     group: list[dict[str, Any]] = []
     started = time.monotonic()
-    results = workers.run(measure.measure, [p.job for p in missing], worker_count, _crashed)
+    results = _pixels(measure.measure, [p.job for p in missing], worker_count, _crashed)
     for item, result in zip(missing, results, strict=True):
         found[item.job.sha256] = result
         group.append(
@@ -231,7 +253,7 @@ def residuals(
     ]
     reporter.start("sensor noise of unmatched images", len(jobs), "images")
     found = {}
-    for sha, vector in workers.run(measure.residual_vector, jobs, worker_count, _residual_crashed):
+    for sha, vector in _pixels(measure.residual_vector, jobs, worker_count, _residual_crashed):
         reporter.advance()
         if vector is not None:
             found[sha] = vector

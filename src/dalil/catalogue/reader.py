@@ -45,6 +45,7 @@ MAX_STACKS = 3  # candidate writings tried when the likeliest one reads as nothi
 
 UNDECODABLE = "undecodable"
 NO_WRITING = "no-writing-found"
+CRASHED = "reader-crashed"  # the photo killed the process reading it, twice (reading.py)
 
 
 @dataclass(frozen=True)

@@ -4,35 +4,39 @@ Each worker process loads the OCR models once and reads photos from the store by
 SHA-256; this process records the readings in groups, each reading with its custody
 event in the same transaction. A run interrupted at any moment resumes with the photos
 not yet read by this version of the reader; a photo already read is never read twice.
+A photo that kills the process reading it (a decoder bug met by a hostile file) is read
+again alone, and if it kills that process too it is recorded as read, flagged
+``reader-crashed``, with nothing found (``dalil.parallel.isolated_map``).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from dalil import __version__
 from dalil.catalogue import store
-from dalil.catalogue.reader import READER, Reader
+from dalil.catalogue.reader import CRASHED, READER, Reader, empty_reading
 from dalil.catalogue.vocabulary import Vocabulary, load_vocabulary
-from dalil.parallel import ordered_map
+from dalil.parallel import isolated_map, worker_count
 from dalil.progress import SILENT, Reporter
 from dalil.vault import checkpoints
 from dalil.vault.archive import Archive
 
 GROUP_ITEMS = 64
 GROUP_SECONDS = 2.0
+PER_WORKER = 4  # photos in flight per worker
 
 _reader: Reader | None = None
 
 
 def _start(vocabulary: Vocabulary) -> None:
-    """Process-pool initializer: one OpenCV thread, the models loaded once."""
+    """Each reading process's start (a worker's, or this one's with one worker): one
+    OpenCV thread, the models loaded once."""
     import cv2
 
     cv2.setNumThreads(1)
@@ -45,6 +49,10 @@ def _read(job: tuple[str, str]) -> tuple[str, dict[str, Any]]:
     if _reader is None:
         raise RuntimeError("the reader was not started in this process")
     return sha, _reader.read_bytes(Path(path).read_bytes()).as_json()
+
+
+def _crashed(job: tuple[str, str]) -> tuple[str, dict[str, Any]]:
+    return job[0], empty_reading(CRASHED).as_json()
 
 
 @dataclass
@@ -132,11 +140,8 @@ def _commit(
 def _readings(
     archive: Archive, todo: list[str], workers: int, vocabulary: Vocabulary
 ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each photo's reading, in order; the models loaded once in each process."""
     jobs = ((sha, str(archive.store.path_for(sha))) for sha in todo)
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(todo) <= 2:
-        _start(vocabulary)
-        yield from (_read(job) for job in jobs)
-        return
-    with ProcessPoolExecutor(workers, initializer=_start, initargs=(vocabulary,)) as pool:
-        yield from ordered_map(pool, _read, jobs, window=4 * workers)
+    count = worker_count(workers, len(todo))
+    start = partial(_start, vocabulary)
+    return isolated_map(_read, jobs, _crashed, count, initializer=start, per_worker=PER_WORKER)

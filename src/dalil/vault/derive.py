@@ -9,11 +9,8 @@ A file that crashes the decoder process itself is isolated, retried alone, and f
 from __future__ import annotations
 
 import hashlib
-import os
 import time
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from sqlalchemy import Connection, select
 from dalil import __version__, canonical
 from dalil.db import schema
 from dalil.errors import ObjectMissing
+from dalil.parallel import isolated_map, worker_count
 from dalil.progress import SILENT, Reporter
 from dalil.vault import checkpoints, flags
 from dalil.vault.archive import Archive
@@ -36,6 +34,7 @@ from dalil.vault.writer import Writer
 
 GROUP_ITEMS = 128
 GROUP_SECONDS = 2.0
+PER_WORKER = 8  # decodes in flight per worker: each kept busy while results go in order
 
 
 @dataclass
@@ -70,18 +69,29 @@ class DeriveResult:
         return {"described": self.described, "flagged": self.flagged}
 
 
-def _describe_file(path: str, work: Work, limits: Limits) -> Done:
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs to describe one image; small, as every one is pickled."""
+
+    path: str
+    work: Work
+    limits: Limits
+
+
+def _describe_file(job: _Job) -> Done:
     """Runs in a worker process."""
+    work = job.work
     try:
-        data = Path(path).read_bytes()
+        data = Path(job.path).read_bytes()
     except OSError as exc:
-        return Done(work.sha256, b"", None, [], missing=f"{path}: {exc.strerror}")
-    description = describe(data, work.media_type, limits)
+        return Done(work.sha256, b"", None, [], missing=f"{job.path}: {exc.strerror}")
+    description = describe(data, work.media_type, job.limits)
     # Encoding here, in the worker, keeps the recording process free to record.
     return Done.of(work.sha256, description.facts, description.thumbnail, description.flags)
 
 
-def _crashed(work: Work) -> Done:
+def _crashed(job: _Job) -> Done:
+    work = job.work
     facts = {"media_type": work.media_type, "describer": DESCRIBER, "crashed": True}
     reason = "the decoder process died on this file twice; its bytes are kept, not described"
     return Done.of(work.sha256, facts, None, [("describe-crashed", reason)])
@@ -158,32 +168,12 @@ class _Recorder:
                     flags.record(writer, code, reason, done.sha256, None)
 
 
-def _run(
-    archive: Archive,
-    pool: ProcessPoolExecutor,
-    items: list[Work],
-    workers: int,
-    recorder: _Recorder,
-    limits: Limits,
-    reporter: Reporter,
-) -> list[Work]:
-    """Describe items in order; returns the items in flight when the pool broke, if it did."""
-    in_flight: deque[tuple[Work, Future[Done]]] = deque()
-    queue = deque(items)
-    try:
-        while queue or in_flight:
-            while queue and len(in_flight) < 8 * workers:
-                work = queue.popleft()
-                path = str(archive.store.path_for(work.sha256))
-                in_flight.append((work, pool.submit(_describe_file, path, work, limits)))
-            work, future = in_flight[0]
-            done = future.result()
-            in_flight.popleft()
-            recorder.add(done)
-            reporter.advance()
-    except BrokenProcessPool:
-        return [w for w, _ in in_flight] + list(queue)
-    return []
+def _described(archive: Archive, items: list[Work], workers: int, limits: Limits) -> Iterator[Done]:
+    """Each item described, in order. Even with one worker the decoding runs in a process
+    of its own (``inline=False``): a hostile file must never take the recorder down."""
+    jobs = (_Job(str(archive.store.path_for(w.sha256)), w, limits) for w in items)
+    count = worker_count(workers, len(items))
+    return isolated_map(_describe_file, jobs, _crashed, count, per_worker=PER_WORKER, inline=False)
 
 
 def describe_pending(
@@ -192,21 +182,11 @@ def describe_pending(
     """Describe every image not yet described; safe to run again at any time."""
     with archive.read() as conn:
         items = pending_work(conn)
-    workers = workers or os.cpu_count() or 1
     recorder = _Recorder(archive)
     reporter.start("describing", len(items), "images")
-    while items:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            left = _run(archive, pool, items, workers, recorder, limits, reporter)
-        if not left:
-            break
-        # The pool died: find the culprit by describing the in-flight items one at a time.
-        suspect, items = left[: 4 * workers], left[4 * workers :]
-        for work in suspect:
-            with ProcessPoolExecutor(max_workers=1) as single:
-                if _run(archive, single, [work], 1, recorder, limits, reporter):
-                    recorder.add(_crashed(work))
-                    reporter.advance()
+    for done in _described(archive, items, workers, limits):
+        recorder.add(done)
+        reporter.advance()
     recorder.commit()
     reporter.finish()
     if recorder.described:
