@@ -46,22 +46,28 @@ PayloadReader = Callable[[str], bytes]
 
 
 class _Cursor:
-    """A streamed table's rows in order of one seq column (then its order columns)."""
+    """A streamed table's rows in order of one seq column (then its order columns).
+
+    Rows are held as mappings, a page at a time, last row first: the replay pops them
+    in order as it meets their events.
+    """
 
     def __init__(self, conn: Connection, rule: TableRule, column: str) -> None:
         self.conn = conn
         self.rule = rule
         self.table = rule.table
         self.column = column
-        names = (column, *rule.order) if column == rule.origin else (column,)
-        if column != rule.origin:
+        if column == rule.origin:
+            names = (column, *rule.order)
+        else:
             names = (column, *(c.name for c in self.table.primary_key.columns))
+        self.names = names
         self.keys = [self.table.c[name] for name in names]
-        self.rows: list[Row[Any]] = []
+        self.rows: list[Any] = []
         self.after: tuple[Any, ...] | None = None
         self.exhausted = False
 
-    def peek(self) -> Row[Any] | None:
+    def peek(self) -> Any | None:
         if not self.rows and not self.exhausted:
             query = select(self.table).where(self.keys[0].is_not(None)).order_by(*self.keys)
             if self.after is not None:
@@ -69,24 +75,28 @@ class _Cursor:
                     query = query.where(self.keys[0] > self.after[0])
                 else:
                     query = query.where(tuple_(*self.keys) > tuple_(*self.after))
-            self.rows = list(self.conn.execute(query.limit(PAGE)).all())
-            self.rows.reverse()
-            self.exhausted = len(self.rows) < PAGE
+            fetched = self.conn.execute(query.limit(PAGE)).all()
+            self.rows = [row._mapping for row in reversed(fetched)]
+            self.exhausted = len(fetched) < PAGE
         return self.rows[-1] if self.rows else None
 
-    def pop(self) -> Row[Any]:
+    def peek_at(self, seq: int) -> Any | None:
+        """The next row if its column is ``seq``."""
+        row = self.peek()
+        return row if row is not None and row[self.column] == seq else None
+
+    def pop(self) -> Any:
         row = self.rows.pop()
-        values = row._mapping
-        self.after = tuple(values[key.name] for key in self.keys)
+        self.after = tuple(row[name] for name in self.names)
         return row
 
     def take(self, seq: int) -> Iterator[Any]:
-        """The rows (as mappings) whose column is ``seq``, consumed as they are read."""
-        while (row := self.peek()) is not None and row._mapping[self.column] == seq:
-            yield self.pop()._mapping
+        """The rows whose column is ``seq``, consumed as they are read."""
+        while self.peek_at(seq) is not None:
+            yield self.pop()
 
-    def value(self, row: Row[Any]) -> int:
-        return int(row._mapping[self.column])
+    def value(self, row: Any) -> int:
+        return int(row[self.column])
 
 
 @dataclass
@@ -178,7 +188,7 @@ class Replayer:
             return
         inserts: dict[str, list[Insert]] = {}
         for change in changes:
-            if isinstance(change, Insert):
+            if type(change) is Insert:
                 inserts.setdefault(change.table.name, []).append(change)
             elif isinstance(change, Counted):
                 self._counted(event, change)
@@ -229,26 +239,22 @@ class Replayer:
     def _merge(self, cursor: _Cursor, event: Event, expected: Iterable[Values]) -> None:
         """The event's expected rows against the rows that name it, in the same order:
         by the order columns where the event recorded them, else one after the other."""
-        rule = cursor.rule
-        actual = cursor.take(event.seq)
-        have = next(actual, None)
+        rule, seq = cursor.rule, event.seq
         for row in expected:
-            order = self._order(rule, row)
+            have = cursor.peek_at(seq)
+            order = self._order(rule, row) if rule.order else None
             if order is not None:
                 while have is not None and _ordered(rule, have) < order:
-                    self._extra(rule, have, event.seq)
-                    have = next(actual, None)
+                    self._extra(rule, cursor.pop(), seq)
+                    have = cursor.peek_at(seq)
                 if have is not None and _ordered(rule, have) != order:
-                    self._missing(rule, row, event)
-                    continue
+                    have = None
             if have is None:
                 self._missing(rule, row, event)
                 continue
-            self._compare(rule, row, have, self._stream_name(rule, have, event.seq))
-            have = next(actual, None)
-        while have is not None:
-            self._extra(rule, have, event.seq)
-            have = next(actual, None)
+            self._compare(rule, row, cursor.pop(), seq)
+        for extra in cursor.take(seq):
+            self._extra(rule, extra, seq)
 
     @staticmethod
     def _order(rule: TableRule, row: Values) -> tuple[Any, ...] | None:
@@ -323,11 +329,10 @@ class Replayer:
                 return
             cursor.pop()
             origin = cursor.value(row)
-            values: Any = row._mapping
             if cursor.column == cursor.rule.origin:
-                self._extra(cursor.rule, values, origin)
+                self._extra(cursor.rule, row, origin)
                 continue
-            name = f"{cursor.rule.name} row ({describe_key(cursor.rule, values)})"
+            name = f"{cursor.rule.name} row ({describe_key(cursor.rule, row)})"
             self.sink.add(AREA, name, f"{cursor.column} names event #{origin}, which does "
                           "not mark it (altered outside dalil)")  # fmt: skip
 
@@ -341,38 +346,49 @@ class Replayer:
 
     # -- comparing ----------------------------------------------------------------------
 
-    def _compare(self, rule: TableRule, expected: Values, actual: Any, name: str) -> None:
+    def _compare(
+        self, rule: TableRule, expected: Values, actual: Any, seq: int | None, fold: bool = False
+    ) -> None:
+        """Every column the event implies; the row is named only if something differs."""
         for column, value in expected.items():
             have = actual[column]
-            if value is GIVEN:
-                continue  # bound by a hash that the rule's check verifies
+            if have == value or value is GIVEN:
+                continue  # GIVEN: bound by a hash that the rule's check verifies
             if value is UNRECORDED:
                 self.unrecorded[rule.name] += 1
-                continue
-            if isinstance(value, Digest):
+            elif isinstance(value, Digest):
                 if _digest(have) != value.sha256:
-                    self.sink.add(AREA, name, f"{column} was changed after it was logged: "
-                                  "its SHA-256 is not the one in the log")  # fmt: skip
-                continue
-            if have != value:
-                self.sink.add(AREA, name, f"{column} is {have!r}; the log says {value!r}")
+                    self.sink.add(AREA, self._row_name(rule, actual, seq, fold),
+                                  f"{column} was changed after it was logged: its SHA-256 "
+                                  "is not the one in the log")  # fmt: skip
+            else:
+                self.sink.add(AREA, self._row_name(rule, actual, seq, fold),
+                              f"{column} is {have!r}; the log says {value!r}")  # fmt: skip
         if rule.derive is not None:
-            self._derived(rule, actual, name)
+            self._derived(rule, actual, seq, fold)
         if rule.check is not None:
             for what in rule.check(actual):
-                self.sink.add(AREA, name, what)
+                self.sink.add(AREA, self._row_name(rule, actual, seq, fold), what)
 
-    def _derived(self, rule: TableRule, actual: Any, name: str) -> None:
+    def _row_name(self, rule: TableRule, row: Any, seq: int | None, fold: bool) -> str:
+        if fold:
+            return self._fold_name(rule, row, seq)
+        assert seq is not None
+        return self._stream_name(rule, row, seq)
+
+    def _derived(self, rule: TableRule, actual: Any, seq: int | None, fold: bool) -> None:
         assert rule.derive is not None
         try:
             derived = rule.derive(actual)
         except (ValueError, TypeError, KeyError, DalilError) as exc:
-            self.sink.add(AREA, name, f"its data cannot be read: {exc}")
+            self.sink.add(AREA, self._row_name(rule, actual, seq, fold),
+                          f"its data cannot be read: {exc}")  # fmt: skip
             return
         for column, value in derived.items():
             if actual[column] != value:
-                self.sink.add(AREA, name, f"{column} is {actual[column]!r}; the row's own "
-                              f"data say {value!r}")  # fmt: skip
+                self.sink.add(AREA, self._row_name(rule, actual, seq, fold),
+                              f"{column} is {actual[column]!r}; the row's own data say "
+                              f"{value!r}")  # fmt: skip
 
     def _stream_name(self, rule: TableRule, row: Any, seq: int) -> str:
         pk = [c.name for c in rule.table.primary_key.columns]
@@ -422,7 +438,7 @@ class Replayer:
             found = fold.rows.pop(key, None)
             if found is not None:
                 expected, seq = found
-                self._compare(rule, expected, values, self._fold_name(rule, values, seq))
+                self._compare(rule, expected, values, seq, fold=True)
                 continue
             group = next((g for g in fold.groups if g.remaining and matches(values, g.where)), None)
             if group is not None:
