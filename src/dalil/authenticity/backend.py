@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from dalil.authenticity.params import Device
 from dalil.errors import InputError
 
-DEVICES = ("cpu", "gpu", "auto")
+DEVICES = tuple(d.value for d in Device)
 
 
 def _cupy() -> ModuleType | None:

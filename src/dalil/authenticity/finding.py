@@ -9,21 +9,44 @@ bodies differ, the later one supersedes the earlier.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-# What a check concluded.
-CONSISTENT = "consistent"  # the check found nothing wrong
-FLAGGED = "flagged"  # the check found evidence of manipulation or another origin
-INFO = "info"  # a fact worth knowing that is not itself evidence of manipulation
-NOT_APPLICABLE = "not-applicable"  # the check has nothing to test (no EXIF, no group...)
-COULD_NOT_ANALYSE = "could-not-analyse"  # damaged or hostile input: the reason says why
-VERDICTS = (CONSISTENT, FLAGGED, INFO, NOT_APPLICABLE, COULD_NOT_ANALYSE)
 
-# How much weight a reader should give it.
-NONE, LOW, MEDIUM, HIGH = "none", "low", "medium", "high"
-SEVERITIES = (NONE, LOW, MEDIUM, HIGH)
+class Verdict(StrEnum):
+    """What a check concluded."""
 
-CHECKS = ("cameras", "sensors", "timeline", "reencoding", "duplicates")
+    CONSISTENT = "consistent"  # the check found nothing wrong
+    FLAGGED = "flagged"  # the check found evidence of manipulation or another origin
+    INFO = "info"  # a fact worth knowing that is not itself evidence of manipulation
+    NOT_APPLICABLE = "not-applicable"  # the check has nothing to test (no EXIF, no group...)
+    COULD_NOT_ANALYSE = "could-not-analyse"  # damaged or hostile input: the reason says why
+
+
+class Severity(StrEnum):
+    """How much weight a reader should give a finding, least first."""
+
+    NONE = "none"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Check(StrEnum):
+    CAMERAS = "cameras"
+    SENSORS = "sensors"
+    TIMELINE = "timeline"
+    REENCODING = "reencoding"
+    DUPLICATES = "duplicates"
+
+
+# Findings and their rows hold the plain strings.
+CONSISTENT, FLAGGED, INFO = Verdict.CONSISTENT.value, Verdict.FLAGGED.value, Verdict.INFO.value
+NOT_APPLICABLE, COULD_NOT_ANALYSE = Verdict.NOT_APPLICABLE.value, Verdict.COULD_NOT_ANALYSE.value
+VERDICTS = tuple(v.value for v in Verdict)
+NONE, LOW, MEDIUM, HIGH = (s.value for s in Severity)
+SEVERITIES = tuple(s.value for s in Severity)
+CHECKS = tuple(c.value for c in Check)
 
 
 @dataclass(frozen=True)

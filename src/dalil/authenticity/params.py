@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from typing import Any
 
 from dalil import canonical
 from dalil.authenticity.finding import decimal
 
 ANALYSER = "authenticity/1"  # bump when a check's logic changes what it concludes
+
+
+class Device(StrEnum):
+    """Where sensor-noise arrays are computed: NumPy, CuPy on a GPU, or a GPU if present."""
+
+    CPU = "cpu"
+    GPU = "gpu"
+    AUTO = "auto"
 
 
 @dataclass(frozen=True)

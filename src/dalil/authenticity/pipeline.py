@@ -41,6 +41,9 @@ class Analysis:
     summary: dict[str, Any]
     seconds: dict[str, float]  # wall time of each stage (not recorded: it varies)
 
+    def as_json(self) -> dict[str, Any]:
+        return {"run": self.run, "images": self.images, "summary": self.summary}
+
 
 @dataclass
 class _Sensing:

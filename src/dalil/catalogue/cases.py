@@ -132,6 +132,30 @@ def list_cases(conn: Connection, grouping_seq: int | None = None) -> list[CaseRe
     return records
 
 
+def find_cases(
+    conn: Connection,
+    review: str | None = None,
+    category: str | None = None,
+    limit: int | None = None,
+) -> list[CaseRecord]:
+    """The cases of the latest grouping in this review state and of this category
+    (either or both; ``review.ReviewState``, ``review.Category``), at most ``limit``."""
+    chosen = [
+        r for r in list_cases(conn)
+        if (review is None or r.review == review) and (category is None or r.category == category)
+    ]  # fmt: skip
+    return chosen[:limit]
+
+
+def count_unassigned(conn: Connection) -> int:
+    """Photos the latest grouping could not place in a case (0 before any grouping)."""
+    latest = store.latest_grouping(conn)
+    if latest is None:
+        return 0
+    unassigned = canonical.loads(latest["unassigned"])
+    return len(unassigned) if isinstance(unassigned, list) else 0
+
+
 def _taken(exif_time: str | None) -> str | None:
     moment = parse_camera_time(exif_time)
     return moment.isoformat() if moment else None

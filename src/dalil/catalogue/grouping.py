@@ -38,6 +38,7 @@ from dalil.catalogue.consensus import (
     tally,
 )
 from dalil.catalogue.layout import FIELDS
+from dalil.catalogue.review import Category
 
 # A number read alone on a card that carries up to three (a wide first photo, most of the
 # card hidden) may be any of the three, or a mark read as digits: half the weight.
@@ -355,9 +356,9 @@ def category_of(suggestions: dict[str, Suggestion], photos: Sequence[str | None]
     unknown."""
     detainee, branch = suggestions["detainee"].value, suggestions["branch"].value
     if detainee and branch:
-        return "detainee"
+        return Category.DETAINEE.value
     said = [c for c in photos if c is not None]
     alone = suggestions["report"].value and not detainee and not branch
-    if alone and said and sum(c == "other" for c in said) * 2 > len(said):
-        return "other"
-    return "unknown"
+    if alone and said and sum(c == Category.OTHER for c in said) * 2 > len(said):
+        return Category.OTHER.value
+    return Category.UNKNOWN.value

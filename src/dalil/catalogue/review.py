@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from dalil.catalogue.digits import SEPARATORS, is_number, to_western
 from dalil.errors import InputError
@@ -31,9 +32,28 @@ NOT_WRITTEN = "-"
 UNREADABLE = "?"
 MAX_DIGITS = 12
 
-AWAITING = "awaiting"  # fewer than two reviewers have typed it
-CONFIRMED = "confirmed"
-DISPUTED = "disputed"  # typed by two or more reviewers, no value by two of them
+
+class ReviewState(StrEnum):
+    """Where a number stands in review; a case is confirmed when all its numbers are,
+    disputed when one is."""
+
+    AWAITING = "awaiting"  # fewer than two reviewers have typed it
+    DISPUTED = "disputed"  # typed by two or more reviewers, no value by two of them
+    CONFIRMED = "confirmed"
+
+
+AWAITING = ReviewState.AWAITING.value
+CONFIRMED = ReviewState.CONFIRMED.value
+DISPUTED = ReviewState.DISPUTED.value
+
+
+class Category(StrEnum):
+    """What a case is, by the numbers on its cards: read (``grouping.category_of``) or
+    typed by two reviewers (``confirmed_category``)."""
+
+    DETAINEE = "detainee"  # a detainee and a branch number
+    OTHER = "other"  # a report number alone: soldiers, attack sites
+    UNKNOWN = "unknown"  # the numbers do not say
 
 
 @dataclass(frozen=True)
@@ -200,7 +220,7 @@ def confirmed_category(values: dict[str, str | None]) -> str | None:
     other (a report number, nothing else written), or None when it does not follow."""
     detainee, branch, report = (values.get(n) for n in FIELDS)
     if detainee and is_number(detainee) and branch and is_number(branch):
-        return "detainee"
+        return Category.DETAINEE.value
     if detainee == NOT_WRITTEN and branch == NOT_WRITTEN and report and is_number(report):
-        return "other"
+        return Category.OTHER.value
     return None

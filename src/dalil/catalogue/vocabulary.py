@@ -19,6 +19,7 @@ import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from dalil.catalogue.digits import is_number, to_western
 from dalil.errors import InputError
@@ -50,6 +51,13 @@ class Vocabulary:
     @property
     def numbers(self) -> frozenset[str]:
         return frozenset(self.branches)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "branches": [b.__dict__ for b in self.branches.values()],
+        }
 
 
 def default_bytes() -> bytes:

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
+from dalil.identification.consent import Purpose
+from dalil.identification.tombstone import WithdrawalReason
 
 app = typer.Typer(
     help="Families' missing-person (ante-mortem) reports / بلاغات العائلات عن المفقودين.",
@@ -43,7 +45,7 @@ def _ask(spec: Any, default: str | None = None) -> str:
 
 
 @app.command("add")
-def add(archive_dir: ArchiveOption = None) -> None:  # type: ignore[assignment]
+def add(archive_dir: ArchiveOption = None) -> None:
     """Take a report interactively, question by question, in Arabic and English."""
     from dalil.identification import reports
     from dalil.identification.am_fields import FIELDS
@@ -81,7 +83,7 @@ def add(archive_dir: ArchiveOption = None) -> None:  # type: ignore[assignment]
 def import_(
     file: Annotated[Path, typer.Argument(help="A .csv (UTF-8) or .xlsx file, one report a row.")],
     sheet: Annotated[str | None, typer.Option(help="Sheet of an .xlsx file.")] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Import reports from CSV/XLSX: every row valid, or nothing saved."""
@@ -90,7 +92,7 @@ def import_(
     with open_archive(archive_dir) as archive:
         imported = import_reports(archive, file, _today(), sheet)
     if json_:
-        print_json({"file_sha256": imported.file_sha256, "reports": imported.codes})
+        print_json(imported.as_json())
         return
     codes = imported.codes
     out.print(f"imported {len(codes)} reports ({codes[0]} … {codes[-1]})")
@@ -99,11 +101,9 @@ def import_(
 @app.command("fields")
 def fields(json_: JsonOption = False) -> None:
     """List the fields of a report, with their Arabic and English names."""
-    from dalil.identification.am_fields import FIELDS
+    from dalil.identification.listing import list_fields
 
-    rows = [
-        {"key": s.key, "english": s.english, "arabic": s.arabic, "hint": s.hint} for s in FIELDS
-    ]
+    rows = list_fields()
     if json_:
         print_json(rows)
         return
@@ -111,31 +111,16 @@ def fields(json_: JsonOption = False) -> None:
         out.print(f"{row['key']:26} {row['english']} / {row['arabic']}")
 
 
-def _summary(report: Any) -> dict[str, Any]:
-    person = report.person
-    return {
-        "report": report.code,
-        "status": report.status,
-        "name_ar": person.name_ar.full() if person else None,
-        "name_latin": person.name_latin.full() if person else None,
-        "sex": person.sex if person else None,
-        "arrest_date": str(person.arrest_date) if person and person.arrest_date else None,
-        "consent": report.consent.to_json(),
-        "received_at": report.received_at,
-        "withdrawn_at": report.withdrawn_at,
-    }
-
-
 @app.command("list")
 def list_(
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """List reports (withdrawn ones as tombstones, without personal data)."""
-    from dalil.identification import reports
+    from dalil.identification.listing import list_report_summaries
 
     with open_archive(archive_dir) as archive, archive.read() as conn:
-        rows = [_summary(r) for r in reports.list_reports(conn)]
+        rows = list_report_summaries(conn)
     if json_:
         print_json(rows)
         return
@@ -148,22 +133,14 @@ def list_(
 @app.command("show")
 def show(
     code: Annotated[str, typer.Argument(help="Report code, e.g. AM-000042.")],
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Show a report (the family contact stays sealed: see `dalil am contact`)."""
-    from dalil.identification import reports
-    from dalil.identification.am_report import person_to_json
+    from dalil.identification.listing import describe_report
 
     with open_archive(archive_dir) as archive, archive.read() as conn:
-        report = reports.get_report(conn, code)
-        sealed = reports.count_sealed_rows(conn, report.id)
-    data = _summary(report) | {
-        "person": person_to_json(report.person) if report.person else None,
-        "source": report.source,
-        "received_by": report.received_by,
-        "sealed": sealed,
-    }
+        data = describe_report(conn, code)
     if json_:
         print_json(data)
         return
@@ -177,7 +154,7 @@ def contact(
     purpose: Annotated[
         str, typer.Option(help="Why the contact is opened (recorded in the custody log).")
     ],
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Open the family's contact; the opening is logged with who and why."""
     from dalil.identification import reports
@@ -191,24 +168,18 @@ def contact(
 @app.command("consent")
 def consent(
     code: Annotated[str, typer.Argument(help="Report code.")],
-    purpose: Annotated[str, typer.Argument(help="identification, court or sharing.")],
+    purpose: Annotated[Purpose, typer.Argument(help="identification, court or sharing.")],
     grant: Annotated[
         bool, typer.Option("--grant/--withdraw", help="Give or withdraw this consent.")
     ],
     partner: Annotated[str | None, typer.Option(help="The partner, for sharing.")] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Record the family's consent for one purpose; withdrawing the last erases the report."""
-    from dalil.errors import InputError
     from dalil.identification import reports
-    from dalil.identification.consent import Purpose
 
-    try:
-        chosen = Purpose(purpose)
-    except ValueError as exc:
-        raise InputError(f"purpose must be one of {', '.join(p.value for p in Purpose)}") from exc
     with open_archive(archive_dir) as archive:
-        report = reports.set_consent(archive, code, chosen, grant, partner)
+        report = reports.set_consent(archive, code, purpose, grant, partner)
     if report.withdrawn:
         out.print(f"{report.code}: no consent left; personal data removed, tombstone kept")
     else:
@@ -218,25 +189,23 @@ def consent(
 @app.command("withdraw")
 def withdraw(
     code: Annotated[str, typer.Argument(help="Report code.")],
-    reason: Annotated[str, typer.Option(help="One of the fixed reasons (see --help).")],
+    reason: Annotated[
+        WithdrawalReason, typer.Option(help="One of the fixed reasons (see --help).")
+    ],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Withdraw a report: erase its personal data, keep a tombstone. Cannot be undone.
 
     Reasons: family request, last consent withdrawn, entered in error, duplicate report,
     legal order.
     """
-    from dalil.errors import InputError
     from dalil.identification import reports
-    from dalil.identification.tombstone import WITHDRAWAL_REASONS
 
-    if reason not in WITHDRAWAL_REASONS:
-        raise InputError(f"reason must be one of: {', '.join(WITHDRAWAL_REASONS)}")
     if not yes:
         typer.confirm(f"erase the personal data of {code} for good?", abort=True)
     with open_archive(archive_dir) as archive:
-        reports.withdraw(archive, code, reason)
+        reports.withdraw(archive, code, reason.value)
     out.print(f"{code} withdrawn: personal data removed, tombstone kept")
 
 
@@ -247,7 +216,7 @@ def portrait(
     crop: Annotated[
         bool, typer.Option("--crop", help="The photo is already cropped to the face.")
     ] = False,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Add a portrait: sealed in the catalogue, its face embedded for matching."""
     from dalil.errors import InputError

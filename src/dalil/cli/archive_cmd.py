@@ -6,12 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import func, select
 
 from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
-from dalil.db import schema
-from dalil.vault import checkpoints, custody
-from dalil.vault.archive import Archive
 
 
 def init(
@@ -26,6 +22,9 @@ def init(
     ] = None,
 ) -> None:
     """Create an archive: catalogue, write-once store, custody log and signing key."""
+    from dalil.vault import checkpoints
+    from dalil.vault.archive import Archive
+
     with Archive.create(directory, database) as archive:
         with archive.write() as conn:
             checkpoint = checkpoints.sign_head(conn, archive.signer())
@@ -39,31 +38,12 @@ def init(
         )
 
 
-def info(archive_dir: ArchiveOption = None, json_: JsonOption = False) -> None:  # type: ignore[assignment]
+def info(archive_dir: ArchiveOption = None, json_: JsonOption = False) -> None:
     """Show what the archive holds: batches, objects, log size, last checkpoint."""
+    from dalil.vault.queries import archive_summary
+
     with open_archive(archive_dir) as archive, archive.read() as conn:
-        head = custody.read_head(conn)
-
-        def count(table: object) -> int:
-            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
-
-        size_sum = conn.execute(select(func.coalesce(func.sum(schema.objects.c.size), 0))).scalar()
-        last = checkpoints.latest(conn)
-        summary = {
-            "archive": str(archive.root),
-            "origin": archive.origin,
-            "verifier_key": str(archive.verifier),
-            "database": archive.engine.dialect.name,
-            "batches": count(schema.batches),
-            "originals": count(schema.originals),
-            "objects": count(schema.objects),
-            "object_bytes": int(size_sum or 0),
-            "flags": count(schema.flags),
-            "described_images": count(schema.image_facts),
-            "log_size": head.size,
-            "log_root": head.root().hex(),
-            "last_checkpoint": None if last is None else {"size": last.size, "root": last.root},
-        }
+        summary = archive_summary(archive, conn)
     if json_:
         print_json(summary)
         return

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from dalil.catalogue.review import Category, ReviewState
 from dalil.cli.common import (
     ArchiveOption,
     BarReporter,
@@ -32,7 +33,7 @@ CollectionOption = Annotated[
 def read(
     collection: CollectionOption = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0: one per core).")] = 0,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Read the detainee, branch and report numbers on every photo not read yet
@@ -65,7 +66,7 @@ def group(
     session_gap: Annotated[
         int, typer.Option(help="Seconds: a longer pause starts a new shooting session.")
     ] = 1200,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Group the photos into one case per body, from confirmed or read numbers, time order
@@ -100,7 +101,7 @@ def review_command(
         bool, typer.Option("--all", help="Include cases whose numbers were all read confidently.")
     ] = False,
     limit: Annotated[int | None, typer.Option(help="Stop after this many cases.")] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Double entry at the keyboard: type the three numbers you see on the card, blind
     to the machine and to other reviewers; two reviewers agreeing confirms a number."""
@@ -119,26 +120,22 @@ def review_command(
 @app.command("cases")
 def cases(
     review: Annotated[
-        str | None,
+        ReviewState | None,
         typer.Option(help="Only cases in this review state: awaiting, disputed, confirmed."),
     ] = None,
     category: Annotated[
-        str | None, typer.Option(help="Only this category: detainee, other, unknown.")
+        Category | None, typer.Option(help="Only this category: detainee, other, unknown.")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many cases.")] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """List the cases: photos (SHA-256, original paths) and, per number, the machine's
     suggestion, its confidence, whether it was read confidently, and the confirmed value."""
-    from dalil.catalogue.cases import list_cases
+    from dalil.catalogue.cases import find_cases
 
     with open_archive(archive_dir) as archive, archive.read() as conn:
-        records = list_cases(conn)
-    chosen = [
-        r for r in records
-        if (review is None or r.review == review) and (category is None or r.category == category)
-    ][:limit]  # fmt: skip
+        chosen = find_cases(conn, review, category, limit)
     if json_:
         print_json([r.as_json() for r in chosen])
         return
@@ -159,21 +156,19 @@ def stats(
         typer.Option("--csv", help="Write CSV files (cases, by branch, by month) here."),
     ] = None,
     html: Annotated[Path | None, typer.Option(help="Write an HTML page with charts here.")] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Cases by branch and by month of death, photos per case, unread and disputed cases."""
-    from dalil.catalogue import store
-    from dalil.catalogue.cases import list_cases
+    from dalil.catalogue.cases import count_unassigned, list_cases
     from dalil.catalogue.report import render_html
     from dalil.catalogue.stats import compute_stats, write_csv
     from dalil.catalogue.vocabulary import load_vocabulary
 
     with open_archive(archive_dir) as archive, archive.read() as conn:
         records = list_cases(conn)
-        latest = store.latest_grouping(conn)
+        unassigned = count_unassigned(conn)
         vocabulary = load_vocabulary(archive.root)
-    unassigned = len(_loads(latest["unassigned"])) if latest else 0
     result = compute_stats(records, vocabulary, unassigned)
     if csv_dir is not None:
         for path in write_csv(csv_dir, result, records):
@@ -199,7 +194,7 @@ def branches(
     init: Annotated[
         bool, typer.Option("--init", help="Copy the default vocabulary into the archive to edit.")
     ] = False,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """The vocabulary of security branches (number, Arabic and English name, agency)."""
@@ -210,16 +205,8 @@ def branches(
             console.print(f"wrote {init_archive_copy(archive.root)}; edit it in a spreadsheet")
         vocabulary = load_vocabulary(archive.root)
     if json_:
-        print_json({"source": vocabulary.source, "sha256": vocabulary.sha256,
-                    "branches": [b.__dict__ for b in vocabulary.branches.values()]})  # fmt: skip
+        print_json(vocabulary.as_json())
         return
     out.print(f"{len(vocabulary.branches)} branches from {vocabulary.source}")
     for b in vocabulary.branches.values():
         out.print(f"  {b.number:<6} {b.name_en:<45} {b.name_ar}  ({b.agency})")
-
-
-def _loads(text: str) -> list[object]:
-    import json
-
-    value = json.loads(text)
-    return value if isinstance(value, list) else []

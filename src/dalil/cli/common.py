@@ -26,7 +26,7 @@ from dalil.vault.archive import Archive
 ARCHIVE_ENV = "DALIL_ARCHIVE"
 
 ArchiveOption = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--archive",
         "-a",

@@ -16,6 +16,7 @@ from dalil.cli.common import (
     print_json,
 )
 from dalil.errors import InputError
+from dalil.estimation.methods import Criterion, Method
 
 
 def register(app: typer.Typer) -> None:
@@ -34,14 +35,16 @@ def estimate(
         ),
     ] = None,
     method: Annotated[
-        list[str] | None,
+        list[Method] | None,
         typer.Option(help="lcmcr, loglinear, independence (repeatable; default all)."),
     ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the LCMCR sampler.")] = 20160101,
     samples: Annotated[int, typer.Option(help="LCMCR draws kept per chain.")] = 1000,
     burn_in: Annotated[int, typer.Option(help="LCMCR iterations discarded per chain.")] = 10000,
-    criterion: Annotated[str, typer.Option(help="Log-linear model selection: aic or bic.")] = "aic",
+    criterion: Annotated[
+        Criterion, typer.Option(help="Log-linear model selection: aic or bic.")
+    ] = Criterion.AIC,
     shared_classes: Annotated[
         bool,
         typer.Option(
@@ -56,7 +59,7 @@ def estimate(
             help="Record the estimate in the custody log with the linkage run it counted."
         ),
     ] = True,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Estimate how many people were never documented, with intervals, per stratum."""
@@ -64,12 +67,8 @@ def estimate(
     from dalil.estimation import record as recording
     from dalil.estimation import report as html_report
 
-    methods = method or list(strata.METHODS)
-    for name in methods:
-        if name not in strata.METHODS:
-            raise InputError(f"--method {name}: use one of {', '.join(strata.METHODS)}")
-    if criterion not in ("aic", "bic"):
-        raise InputError("--criterion is aic or bic")
+    methods = [m.value for m in method or Method]
+    selection = criterion.value
     variables = [v.strip() for v in by.split(",")] if by else []
     settings = lcmcr.Settings(seed=seed, samples=samples, burn_in=burn_in)
     reporter = BarReporter(enabled=not json_output)
@@ -77,12 +76,12 @@ def estimate(
         if variables:
             raise InputError("--by needs linked lists in an archive; a --table is one stratum")
         estimation = strata.estimate(
-            [({}, histories.read_table(table))], methods, settings, criterion, reporter
+            [({}, histories.read_table(table))], methods, settings, selection, reporter
         )
     else:
         with open_archive(archive_dir) as archive:
             recorded = recording.estimate_archive(
-                archive, variables, methods, settings, criterion, shared_classes, reporter, record
+                archive, variables, methods, settings, selection, shared_classes, reporter, record
             )
         estimation = recorded.estimation
     if report is not None:

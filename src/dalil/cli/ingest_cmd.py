@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,10 +16,10 @@ from dalil.cli.common import (
     out,
     print_json,
 )
-from dalil.errors import AlreadyReceived
-from dalil.vault import batches
-from dalil.vault.limits import DEFAULT_LIMITS, Limits
-from dalil.vault.receive import ReceiveRequest, ReceiveResult, receive
+from dalil.vault.limits import DEFAULT_LIMITS
+
+if TYPE_CHECKING:
+    from dalil.vault.receive import ReceiveResult
 
 RECEIPT_FLAGS_SHOWN = 20
 
@@ -70,7 +70,7 @@ def ingest(
         int, typer.Option(help="Refuse zip/tar archives expanding to more bytes than this.")
     ] = DEFAULT_LIMITS.max_archive_bytes,
     workers: Annotated[int, typer.Option(help="Reader threads (0: two per core).")] = 0,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Receive sources into the archive without altering a byte, then describe them.
@@ -78,6 +78,11 @@ def ingest(
     Each source byte is read once: hashed while copied into the write-once store. The run
     is resumable: after an interruption, run the same command again.
     """
+    from dalil.errors import AlreadyReceived
+    from dalil.vault import batches
+    from dalil.vault.limits import Limits
+    from dalil.vault.receive import ReceiveRequest, receive
+
     limits = Limits(max_archive_entries=max_archive_entries, max_archive_bytes=max_archive_bytes)
     request = ReceiveRequest(
         sources=sources,

@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from dalil.cli.common import ArchiveOption, BarReporter, JsonOption, open_archive, out, print_json
+from dalil.vault.flags import Severity
 
 
-def batches_command(archive_dir: ArchiveOption = None, json_: JsonOption = False) -> None:  # type: ignore[assignment]
+def batches_command(archive_dir: ArchiveOption = None, json_: JsonOption = False) -> None:
     """List the batches received, with their custodians and stated prior custody."""
     from dalil.vault.queries import list_batches
 
@@ -32,10 +33,10 @@ def batches_command(archive_dir: ArchiveOption = None, json_: JsonOption = False
 
 def flags_command(
     code: Annotated[str | None, typer.Option(help="Only this flag code.")] = None,
-    severity: Annotated[str | None, typer.Option(help="info, warning or error.")] = None,
+    severity: Annotated[Severity | None, typer.Option(help="info, warning or error.")] = None,
     batch: Annotated[int | None, typer.Option(help="Only files of this batch.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """List flagged files and the reason for each flag."""
@@ -54,7 +55,7 @@ def flags_command(
 def files_command(
     batch: Annotated[int | None, typer.Option(help="Only this batch.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """List every path received, with its SHA-256 and camera facts."""
@@ -79,7 +80,7 @@ def claim_command(
             help="'holder=...;from=...;until=...;transfer=...;by=...;confidence=...;note=...'"
         ),
     ],
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Record a stated custody claim (before receipt) for a batch; logged, never proven."""
     from dalil.vault.batches import Claim, add_claim
@@ -92,7 +93,7 @@ def claim_command(
 
 def derive_command(
     workers: Annotated[int, typer.Option(help="Worker processes (0: one per core).")] = 0,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Describe every received image not yet described (EXIF, tables, PDQ, thumbnail)."""

@@ -9,6 +9,7 @@ import typer
 
 from dalil.cli.common import ArchiveOption, BarReporter, JsonOption, open_archive, out, print_json
 from dalil.errors import InputError
+from dalil.linkage.backends import Backend
 
 app = typer.Typer(
     help="Victim lists: import, link across Arabic and Latin spellings, review, clusters.",
@@ -40,7 +41,7 @@ def import_(
         bool, typer.Option(help="Import the valid rows and report the others.")
     ] = False,
     sheet: Annotated[str | None, typer.Option(help="Worksheet of an .xlsx file.")] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Import a list; columns named like fields (full_name, given_name, father_name,
@@ -53,16 +54,7 @@ def import_(
             archive, file, list_name, _parse_map(mapping or []), skip_invalid, sheet
         )
     if json_output:
-        print_json(
-            {
-                "list": imported.list_name,
-                "rows": imported.rows,
-                "skipped_rows": imported.skipped,
-                "file_sha256": imported.file_sha256,
-                "event": imported.seq,
-                "errors": [str(e) for e in errors],
-            }
-        )
+        print_json(pipeline.imported_as_json(imported, errors))
         return
     out.print(
         f"imported {imported.rows:,} records into list {imported.list_name!r} "
@@ -86,8 +78,10 @@ def link(
     max_block: Annotated[
         int, typer.Option(help="Skip blocks (records sharing a key) larger than this.")
     ] = 1500,
-    backend: Annotated[str, typer.Option(help="duckdb (one machine) or spark.")] = "duckdb",
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    backend: Annotated[
+        Backend, typer.Option(help="duckdb (one machine) or spark.")
+    ] = Backend.DUCKDB,
+    archive_dir: ArchiveOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Deduplicate within and link across every imported list; reviewers' decisions
@@ -95,24 +89,12 @@ def link(
     from dalil.linkage import model, pipeline
 
     settings = model.LinkSettings(
-        threshold=threshold, max_pairs=max_pairs, max_block=max_block, backend=backend
+        threshold=threshold, max_pairs=max_pairs, max_block=max_block, backend=backend.value
     )
     with open_archive(archive_dir) as archive:
         summary = pipeline.link(archive, settings, BarReporter(enabled=not json_output))
     if json_output:
-        print_json(
-            {
-                "run": summary.run_id,
-                "records": summary.records,
-                "candidate_pairs": summary.candidate_pairs,
-                "kept_pairs": summary.kept_pairs,
-                "clusters": summary.clusters,
-                "decisions_applied": summary.decisions_applied,
-                "links_refused_by_decisions": summary.refused_links,
-                "conflicting_decisions": [list(c) for c in summary.conflicts],
-                "blocking": summary.blocks,
-            }
-        )
+        print_json(summary.as_json())
         return
     out.print(
         f"run {summary.run_id}: {summary.records:,} records → {summary.clusters:,} people "
@@ -140,7 +122,7 @@ def decide(
         bool | None, typer.Option("--same/--different", help="One person, or two.")
     ] = None,
     note: Annotated[str, typer.Option(help="Why (kept in the custody log).")] = "",
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Record that two records are (--same) or are not (--different) one person."""
     from dalil.linkage import store
@@ -155,7 +137,7 @@ def decide(
 @app.command("review")
 def review(
     limit: Annotated[int, typer.Option(help="How many pairs to show.")] = 20,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Show the undecided pairs the model is least sure about, most uncertain first."""
@@ -177,7 +159,7 @@ def review(
 
 @app.command("clusters")
 def clusters(
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """List each person (cluster) of the latest run with its records."""

@@ -9,16 +9,13 @@ from typing import Annotated
 import typer
 
 from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
-from dalil.errors import InputError
-from dalil.vault import checkpoints, custody, proofs
-from dalil.vault.note import VerifierKey
 
 app = typer.Typer(help="Checkpoints and proofs of the custody log.", no_args_is_help=True)
 
 
 @app.command("checkpoint")
 def checkpoint(
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     export: Annotated[
         Path | None,
         typer.Option(
@@ -29,24 +26,21 @@ def checkpoint(
     ] = None,
 ) -> None:
     """Sign and print the current checkpoint (origin, size, root)."""
-    with open_archive(archive_dir) as archive, archive.write() as conn:
-        stored = checkpoints.latest(conn)
-        if stored is None or stored.size != custody.log_size(conn):
-            stored = checkpoints.sign_head(conn, archive.signer())
-        if export is not None:
-            export.write_text(stored.note, encoding="utf-8")
-            copy = archive.checkpoints_dir / f"checkpoint-{stored.size:012d}.txt"
-            copy.write_text(stored.note, encoding="utf-8")
-            checkpoints.mark_exported(conn, stored, str(export))
+    from dalil.vault import checkpoints
+
+    with open_archive(archive_dir) as archive:
+        stored = checkpoints.sign_current(archive, export)
     out.print(stored.note, end="")
 
 
 @app.command("proof")
 def proof(
     item: Annotated[str, typer.Argument(help="An event number or an object's SHA-256.")],
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Print an inclusion proof bundle (JSON) for an event or an object."""
+    from dalil.vault import proofs
+
     with open_archive(archive_dir) as archive, archive.write() as conn:
         seq = proofs.resolve_item(conn, item)
         bundle = proofs.inclusion_bundle(conn, seq, archive.signer())
@@ -59,9 +53,11 @@ def consistency(
     new_size: Annotated[
         int | None, typer.Argument(help="Size of the newer log (default: now).")
     ] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Print a consistency proof bundle (JSON) between two sizes of the log."""
+    from dalil.vault import proofs
+
     with open_archive(archive_dir) as archive, archive.write() as conn:
         bundle = proofs.consistency_bundle(conn, old_size, new_size, archive.signer())
     print_json(bundle)
@@ -74,9 +70,13 @@ def check(
         str | None,
         typer.Option("--key", help="The verifier key to trust (default: the archive's)."),
     ] = None,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Check a proof bundle against a verifier key; exits non-zero if it does not hold."""
+    from dalil.errors import InputError
+    from dalil.vault import proofs
+    from dalil.vault.note import VerifierKey
+
     try:
         bundle = json.loads(bundle_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -86,23 +86,19 @@ def check(
     else:
         with open_archive(archive_dir) as archive:
             verifier = archive.verifier
-    kind = bundle.get("kind") if isinstance(bundle, dict) else None
-    if kind == "dalil.inclusion-proof/1":
-        out.print("OK: " + proofs.check_inclusion_bundle(bundle, verifier))
-    elif kind == "dalil.consistency-proof/1":
-        out.print("OK: " + proofs.check_consistency_bundle(bundle, verifier))
-    else:
-        raise InputError(f"{bundle_file} is not a dalil proof bundle")
+    out.print("OK: " + proofs.check_bundle(bundle, verifier, str(bundle_file)))
 
 
 @app.command("show")
 def show(
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     start: Annotated[int, typer.Option(help="First event number.")] = 0,
     limit: Annotated[int, typer.Option(help="How many events.")] = 50,
     json_: JsonOption = False,
 ) -> None:
     """List custody events."""
+    from dalil.vault import custody
+
     with open_archive(archive_dir) as archive, archive.read() as conn:
         events = list(custody.iter_events(conn, start, start + limit))
     if json_:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
+from dalil.identification.comparison import ExclusionRule
+from dalil.identification.review import Decision, TaskOutcome
 
 app = typer.Typer(
     help="Match reports against PM cases; two-person review; tasks for the family liaison.",
@@ -25,33 +26,9 @@ CasesOption = Annotated[
 ]
 
 
-def _load_cases(archive: Any, path: Path | None) -> list[Any]:
-    from dalil.errors import InputError
-    from dalil.identification.pm_cases import from_catalogue
-    from dalil.identification.pm_faces import load_case_faces
-    from dalil.identification.records import case_from_json
-
-    if path is None:
-        with archive.read() as conn:
-            cases = from_catalogue(conn)
-        if not cases:
-            raise InputError(
-                "the catalogue has no cases yet: run `dalil catalogue read` and "
-                "`dalil catalogue group` first (or give --cases FILE)"
-            )
-        return cases
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the PM cases in {path}: {exc}") from exc
-    with archive.read() as conn:
-        faces = load_case_faces(conn)
-    return [case_from_json(item, faces.get(str(item["case_id"]))) for item in data]
-
-
 @app.command("faces")
 def faces(
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Embed the faces in every catalogued case's photos (once each), for matching."""
@@ -74,45 +51,20 @@ def run(
         bool, typer.Option("--all", help="Every report with identification consent.")
     ] = False,
     top: Annotated[int, typer.Option(help="Candidates shown per report.")] = 10,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Rank PM cases for a report (or all): explained scores, exclusions listed apart."""
     from dalil.errors import InputError
-    from dalil.identification import matching, reports, scoring
+    from dalil.identification import matching
+    from dalil.identification.pm_cases import load_cases
 
     if (code is None) == (not all_):
         raise InputError("name one report code, or give --all")
-    results: list[dict[str, Any]] = []
     with open_archive(archive_dir) as archive:
-        gallery = matching.Gallery(_load_cases(archive, cases_file))
-        if all_:
-            with archive.read() as conn:
-                codes = [
-                    r.code
-                    for r in reports.list_reports(conn, include_withdrawn=False)
-                    if r.consent.identification
-                ]
-        else:
-            codes = [str(code)]
-        for report in codes:
-            ranking = matching.match(archive, report, gallery, explain=top)
-            results.append(
-                {
-                    "report": ranking.report,
-                    "candidates": [
-                        {
-                            "case": c.case_id,
-                            "total": f"{c.total:+.2f}",
-                            "levels": scoring.explain(c),
-                        }
-                        for c in ranking.candidates[:top]
-                    ],
-                    "excluded": [
-                        {"case": c.case_id, "rules": list(c.excluded_by)} for c in ranking.excluded
-                    ],
-                }
-            )
+        gallery = matching.Gallery(load_cases(archive, cases_file))
+        codes = None if all_ else [str(code)]
+        results = matching.rank_reports(archive, gallery, codes, top)
     if json_:
         print_json(results)
         return
@@ -131,22 +83,16 @@ def run(
 def review(
     code: Annotated[str, typer.Argument(help="Report code.")],
     case: Annotated[str, typer.Argument(help="PM case id.")],
-    decision: Annotated[str, typer.Option(help="reject, possible or likely.")],
+    decision: Annotated[Decision, typer.Option(help="reject, possible or likely.")],
     reason: Annotated[str, typer.Option(help="What supports the decision.")],
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Record your decision on a candidate; two different reviewers' "likely" confirm it."""
-    from dalil.errors import InputError
     from dalil.identification import decisions
-    from dalil.identification.review import Decision
     from dalil.vault.archive import operator
 
-    try:
-        chosen = Decision(decision)
-    except ValueError as exc:
-        raise InputError("decision must be reject, possible or likely") from exc
     with open_archive(archive_dir) as archive:
-        outcome = decisions.decide(archive, code, case, operator(), chosen, reason)
+        outcome = decisions.decide(archive, code, case, operator(), decision, reason)
     out.print(f"{code} / {case}: {outcome.status.value}")
     if outcome.task_id is not None:
         out.print(f"confirmed: task {outcome.task_id} opened for the family liaison")
@@ -156,30 +102,30 @@ def review(
 def override(
     code: Annotated[str, typer.Argument(help="Report code.")],
     case: Annotated[str, typer.Argument(help="PM case id.")],
-    rule: Annotated[str, typer.Option(help="sex_mismatch or death_before_arrest.")],
+    rule: Annotated[ExclusionRule, typer.Option(help="sex_mismatch or death_before_arrest.")],
     reason: Annotated[str, typer.Option(help="Why the rule does not hold for this pair.")],
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Lift a hard exclusion for one report and case, with your reason."""
     from dalil.identification import decisions
     from dalil.vault.archive import operator
 
     with open_archive(archive_dir) as archive:
-        decisions.override_exclusion(archive, code, case, rule, operator(), reason)
+        decisions.override_exclusion(archive, code, case, rule.value, operator(), reason)
     out.print(f"{code} / {case}: {rule} overridden")
 
 
 @app.command("tasks")
 def tasks(
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     all_: Annotated[bool, typer.Option("--all", help="Closed tasks too.")] = False,
     json_: JsonOption = False,
 ) -> None:
     """List notification tasks for the family liaison (never sent automatically)."""
-    from dalil.identification import decisions
+    from dalil.identification.listing import list_tasks
 
     with open_archive(archive_dir) as archive, archive.read() as conn:
-        rows = [vars(t) for t in decisions.tasks(conn, open_only=not all_)]
+        rows = list_tasks(conn, open_only=not all_)
     if json_:
         print_json(rows)
         return
@@ -191,16 +137,17 @@ def tasks(
 def close(
     task: Annotated[int, typer.Argument(help="Task number.")],
     outcome: Annotated[
-        str, typer.Option(help="family informed, family not reachable, family declined.")
+        TaskOutcome,
+        typer.Option(help="family informed, family not reachable, family declined."),
     ],
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Record how a notification task ended."""
     from dalil.identification import decisions
     from dalil.vault.archive import operator
 
     with open_archive(archive_dir) as archive:
-        decisions.close_task(archive, task, operator(), outcome)
+        decisions.close_task(archive, task, operator(), outcome.value)
     out.print(f"task {task}: {outcome}")
 
 
@@ -209,7 +156,7 @@ def crops(
     case: Annotated[str, typer.Argument(help="PM case id.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the PNG face crops.")],
     purpose: Annotated[str, typer.Option(help="Why (recorded in the custody log).")],
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
 ) -> None:
     """Write the face crops of a case for review: faces only, never the whole photo."""
     from dalil.identification.pm_faces import face_crops

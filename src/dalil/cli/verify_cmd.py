@@ -24,7 +24,7 @@ def verify_command(
     record: Annotated[
         bool, typer.Option(help="Log a successful verification and sign a checkpoint.")
     ] = True,
-    archive_dir: ArchiveOption = None,  # type: ignore[assignment]
+    archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Re-hash every object and replay the custody log; name every difference.

@@ -16,6 +16,7 @@ from typing import Any
 
 from dalil.estimation import diagnostics, lcmcr, loglinear, totals
 from dalil.estimation.histories import MIN_LISTS, CaptureTable
+from dalil.estimation.methods import Method
 from dalil.estimation.results import MethodEstimate, StratumResult, from_posterior
 from dalil.progress import SILENT, Reporter
 
@@ -32,7 +33,7 @@ MIN_OVERLAP = 10
 # latent-class populations with three lists in two runs, 96% with four or five).
 MIN_LISTS_FOR_CLASSES = 4
 
-METHODS = ("lcmcr", "loglinear", "independence")
+METHODS = tuple(m.value for m in Method)
 
 
 def _drop_empty_lists(

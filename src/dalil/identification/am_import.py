@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from dalil.errors import InputError
 from dalil.identification import keyring, reports
@@ -30,6 +31,9 @@ from dalil.vault.writer import Writer
 class Imported:
     file_sha256: str
     codes: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file_sha256": self.file_sha256, "reports": self.codes}
 
 
 def read_reports(

@@ -17,13 +17,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from dalil.identification import vocabulary as vocab
 from dalil.identification.dates import PartialDate, years_between
 from dalil.identification.records import AMQuery, PMCase
 
-SEX_MISMATCH = "sex_mismatch"
-DEATH_BEFORE_ARREST = "death_before_arrest"
+
+class ExclusionRule(StrEnum):
+    SEX_MISMATCH = "sex_mismatch"
+    DEATH_BEFORE_ARREST = "death_before_arrest"
+
+
+SEX_MISMATCH = ExclusionRule.SEX_MISMATCH.value
+DEATH_BEFORE_ARREST = ExclusionRule.DEATH_BEFORE_ARREST.value
 EXCLUSION_RULES = (SEX_MISMATCH, DEATH_BEFORE_ARREST)
 
 # Months from arrest to death. Of the Caesar deaths with known dates most came within

@@ -21,7 +21,7 @@ from dalil.identification.comparison import EXCLUSION_RULES
 from dalil.identification.consent import Purpose, require
 from dalil.identification.errors import ReviewRefused
 from dalil.identification.replay import IDENTIFICATION
-from dalil.identification.review import Decision, ReviewDecision, Status
+from dalil.identification.review import Decision, ReviewDecision, Status, TaskOutcome
 from dalil.identification.scoring import Override
 from dalil.identification.tables import exclusion_overrides, match_decisions, notification_tasks
 from dalil.vault.archive import Archive
@@ -188,10 +188,8 @@ def tasks(conn: Connection, open_only: bool = True) -> list[Task]:
 
 def close_task(archive: Archive, task_id: int, by: str, outcome: str) -> None:
     """The liaison records that the family was told (or why not); outcome stays private."""
-    if outcome not in ("family informed", "family not reachable", "family declined"):
-        raise ReviewRefused(
-            "outcome must be: family informed, family not reachable, family declined"
-        )
+    if outcome not in tuple(TaskOutcome):
+        raise ReviewRefused(f"outcome must be: {', '.join(TaskOutcome)}")
     now = utc_now()
     with archive.write() as conn:
         row = conn.execute(

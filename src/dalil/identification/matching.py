@@ -12,6 +12,7 @@ The PM cases are given by the caller: the catalogue will load them from its tabl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from dalil.identification import decisions, reports
 from dalil.identification.calibration import DEFAULT as DEFAULT_CALIBRATION
@@ -21,7 +22,7 @@ from dalil.identification.comparison import DEFAULT_WEIGHTS, Weights
 from dalil.identification.consent import Purpose, require
 from dalil.identification.faces.search import CaseFaces
 from dalil.identification.records import AMQuery, FaceSet, PMCase
-from dalil.identification.scoring import Ranking
+from dalil.identification.scoring import Ranking, ranking_as_json
 from dalil.vault.archive import Archive
 
 
@@ -63,3 +64,15 @@ def match(
         overrides = decisions.overrides_for(conn, query.report)
     evidence = gallery.faces.evidence(query.faces)
     return rank_table(query, gallery.table, evidence, weights, calibration, overrides, explain)
+
+
+def rank_reports(
+    archive: Archive, gallery: Gallery, codes: Sequence[str] | None = None, top: int = 10
+) -> list[dict[str, Any]]:
+    """Each report's ranking as a reviewer reads it (``scoring.ranking_as_json``); without
+    ``codes``, every active report whose family consented to identification."""
+    if codes is None:
+        with archive.read() as conn:
+            consenting = reports.consenting_reports(conn, Purpose.IDENTIFICATION)
+        codes = [r.code for r in consenting]
+    return [ranking_as_json(match(archive, code, gallery, explain=top), top) for code in codes]

@@ -165,6 +165,14 @@ def list_reports(conn: Connection, include_withdrawn: bool = True) -> list[Store
     return [_stored(row) for row in conn.execute(query)]
 
 
+def consenting_reports(
+    conn: Connection, purpose: Purpose, partner: str | None = None
+) -> list[StoredReport]:
+    """The active reports whose families consented to ``purpose`` (with ``partner``)."""
+    reports = list_reports(conn, include_withdrawn=False)
+    return [r for r in reports if r.consent.allows(purpose, partner)]
+
+
 def get_active(conn: Connection, code: str) -> StoredReport:
     report = get_report(conn, code)
     if report.withdrawn:
@@ -342,6 +350,7 @@ __all__ = [
     "StoredReport",
     "add_portrait",
     "add_report",
+    "consenting_reports",
     "count_sealed_rows",
     "court_record",
     "face_embeddings",

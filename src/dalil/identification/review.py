@@ -36,6 +36,14 @@ class Status(StrEnum):
     CONFIRMED = "confirmed"
 
 
+class TaskOutcome(StrEnum):
+    """How a notification task ended, as the family liaison records it."""
+
+    INFORMED = "family informed"
+    NOT_REACHABLE = "family not reachable"
+    DECLINED = "family declined"
+
+
 REVIEWERS_TO_CONFIRM = 2
 MIN_REASON_CHARS = 10  # "ok" is not a reason a court or a family can be given
 NOTIFY_ROLE = "family_liaison"

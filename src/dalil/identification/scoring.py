@@ -15,6 +15,7 @@ import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from dalil.identification.calibration import DEFAULT as DEFAULT_CALIBRATION
 from dalil.identification.calibration import FaceCalibration
@@ -185,6 +186,19 @@ def estimate_u(
             label: (m, (counts[name][label] + 1) / total) for label, (m, _u) in levels.items()
         }
     return Weights(mu)
+
+
+def ranking_as_json(ranking: Ranking, top: int) -> dict[str, Any]:
+    """A ranking as a reviewer reads it: the ``top`` candidates with their explained
+    levels (totals as text: no floats), and every excluded case with its rules."""
+    return {
+        "report": ranking.report,
+        "candidates": [
+            {"case": c.case_id, "total": f"{c.total:+.2f}", "levels": explain(c)}
+            for c in ranking.candidates[:top]
+        ],
+        "excluded": [{"case": c.case_id, "rules": list(c.excluded_by)} for c in ranking.excluded],
+    }
 
 
 def explain(candidate: Candidate) -> list[dict[str, object]]:

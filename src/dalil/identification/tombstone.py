@@ -14,21 +14,26 @@ exactly them. Deleted rows can survive inside the database file (free pages, the
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import Connection, Engine, Table, func, select, text
 
 from dalil.identification.replay import IDENTIFICATION, WITHDRAWN
 from dalil.identification.tables import am_contacts, am_faces, am_portraits, notification_tasks
 from dalil.vault.writer import Writer
 
+
 # Reasons are chosen from this list, not typed: a typed reason may itself hold what the
 # family asked to remove ("his brother was arrested too").
-WITHDRAWAL_REASONS = (
-    "family request",
-    "last consent withdrawn",
-    "entered in error",
-    "duplicate report",
-    "legal order",
-)
+class WithdrawalReason(StrEnum):
+    FAMILY_REQUEST = "family request"
+    LAST_CONSENT_WITHDRAWN = "last consent withdrawn"
+    ENTERED_IN_ERROR = "entered in error"
+    DUPLICATE_REPORT = "duplicate report"
+    LEGAL_ORDER = "legal order"
+
+
+WITHDRAWAL_REASONS = tuple(reason.value for reason in WithdrawalReason)
 
 _PERSONAL_TABLES = ("am_reports", "am_keys", "am_contacts", "am_portraits", "am_faces")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,19 @@ def import_file(
     return imported, result.errors
 
 
+def imported_as_json(imported: store.Imported, errors: Sequence[fields.RowError]) -> dict[str, Any]:
+    """An import as scripts read it: the list, rows imported and skipped, the file's
+    SHA-256, the custody event, and every row problem."""
+    return {
+        "list": imported.list_name,
+        "rows": imported.rows,
+        "skipped_rows": imported.skipped,
+        "file_sha256": imported.file_sha256,
+        "event": imported.seq,
+        "errors": [str(e) for e in errors],
+    }
+
+
 @dataclass(frozen=True)
 class LinkSummary:
     run_id: int
@@ -73,6 +86,19 @@ class LinkSummary:
     refused_links: int
     conflicts: list[tuple[int, int]]
     blocks: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "run": self.run_id,
+            "records": self.records,
+            "candidate_pairs": self.candidate_pairs,
+            "kept_pairs": self.kept_pairs,
+            "clusters": self.clusters,
+            "decisions_applied": self.decisions_applied,
+            "links_refused_by_decisions": self.refused_links,
+            "conflicting_decisions": [list(c) for c in self.conflicts],
+            "blocking": self.blocks,
+        }
 
 
 def link(

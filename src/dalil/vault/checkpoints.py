@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select, update
 
@@ -11,6 +13,9 @@ from dalil.db import schema
 from dalil.errors import CheckpointError
 from dalil.vault import custody
 from dalil.vault.note import Checkpoint, Signer, VerifierKey, open_checkpoint, sign_checkpoint
+
+if TYPE_CHECKING:
+    from dalil.vault.archive import Archive
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,23 @@ def mark_exported(conn: Connection, checkpoint: StoredCheckpoint, where: str) ->
         "checkpoint.exported",
         {"size": checkpoint.size, "root": checkpoint.root, "to": where},
     )
+
+
+def sign_current(archive: Archive, export: Path | None = None) -> StoredCheckpoint:
+    """The checkpoint of the whole log: the latest if it covers every event, else a new
+    one. With ``export``, also written there (to be kept outside the archive) and into the
+    archive's checkpoints folder, and recorded as exported: later verifies hold the log
+    to it."""
+    with archive.write() as conn:
+        stored = latest(conn)
+        if stored is None or stored.size != custody.log_size(conn):
+            stored = sign_head(conn, archive.signer())
+        if export is not None:
+            export.write_text(stored.note, encoding="utf-8")
+            copy = archive.checkpoints_dir / f"checkpoint-{stored.size:012d}.txt"
+            copy.write_text(stored.note, encoding="utf-8")
+            mark_exported(conn, stored, str(export))
+    return stored
 
 
 def parse(note: str, verifier: VerifierKey) -> Checkpoint:

@@ -8,11 +8,20 @@ the reason text carries the particulars of each file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from dalil.vault.replay import FLAG
 from dalil.vault.writer import Writer
 
-INFO, WARNING, ERROR = "info", "warning", "error"
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+# Flag rows and receipts hold the plain strings.
+INFO, WARNING, ERROR = (s.value for s in Severity)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from dalil.db import schema
-from dalil.errors import CheckpointError, ProofError
+from dalil.errors import CheckpointError, InputError, ProofError
 from dalil.vault import checkpoints, custody, merkle
 from dalil.vault.note import Signer, VerifierKey, open_checkpoint
 from dalil.vault.store import is_sha256
@@ -131,3 +131,14 @@ def check_consistency_bundle(bundle: dict[str, Any], verifier: VerifierKey) -> s
     signed = bundle.get("old_checkpoint") is not None and bundle.get("new_checkpoint") is not None
     tail = "both roots signed" if signed else "at least one root unsigned: check it yourself"
     return f"the log of size {old_size} is a prefix of the log of size {new_size} ({tail})"
+
+
+def check_bundle(bundle: Any, verifier: VerifierKey, name: str = "the bundle") -> str:
+    """Check an inclusion or a consistency bundle, whichever it is; returns a one-line
+    account, raises ProofError/CheckpointError, or InputError if it is no proof bundle."""
+    kind = bundle.get("kind") if isinstance(bundle, dict) else None
+    if kind == "dalil.inclusion-proof/1":
+        return check_inclusion_bundle(bundle, verifier)
+    if kind == "dalil.consistency-proof/1":
+        return check_consistency_bundle(bundle, verifier)
+    raise InputError(f"{name} is not a dalil proof bundle")

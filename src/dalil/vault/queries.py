@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, func, select
 
 from dalil import canonical
 from dalil.db import schema
+from dalil.vault import checkpoints, custody
+
+if TYPE_CHECKING:
+    from dalil.vault.archive import Archive
+
+
+def _count(conn: Connection, table: Table) -> int:
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def archive_summary(archive: Archive, conn: Connection) -> dict[str, Any]:
+    """What the archive holds: batches, originals, objects and their bytes, flags,
+    described images, the log's size and root, and the last signed checkpoint."""
+    head = custody.read_head(conn)
+    object_bytes = conn.execute(select(func.coalesce(func.sum(schema.objects.c.size), 0))).scalar()
+    last = checkpoints.latest(conn)
+    return {
+        "archive": str(archive.root),
+        "origin": archive.origin,
+        "verifier_key": str(archive.verifier),
+        "database": archive.engine.dialect.name,
+        "batches": _count(conn, schema.batches),
+        "originals": _count(conn, schema.originals),
+        "objects": _count(conn, schema.objects),
+        "object_bytes": int(object_bytes or 0),
+        "flags": _count(conn, schema.flags),
+        "described_images": _count(conn, schema.image_facts),
+        "log_size": head.size,
+        "log_root": head.root().hex(),
+        "last_checkpoint": None if last is None else {"size": last.size, "root": last.root},
+    }
 
 
 def list_batches(conn: Connection) -> list[dict[str, Any]]:
