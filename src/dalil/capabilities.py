@@ -11,6 +11,7 @@ from __future__ import annotations
 from dalil.authenticity.replay import AUTHENTICITY
 from dalil.catalogue.replay import CATALOGUE
 from dalil.estimation.replay import ESTIMATION
+from dalil.export.replay import EXPORT
 from dalil.identification.replay import IDENTIFICATION
 from dalil.linkage.replay import LINKAGE
 from dalil.vault.replay import VAULT
@@ -23,6 +24,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     IDENTIFICATION,
     LINKAGE,
     ESTIMATION,
+    EXPORT,
 )
 
 

@@ -29,8 +29,10 @@ HEADS = frozenset(
         "authenticity_0001",
         "catalogue_0001",
         "estimation_0001",
+        "export_0001",
         "identification_0001",
         "linkage_0002",
+        "vault_0002",
     }
 )
 

@@ -187,3 +187,13 @@ image_facts = Table(
     Index(None, "qt_signature"),
     Index(None, "make", "model", "serial"),
 )
+
+# Witnesses the archive knows: other organisations whose cosignatures of checkpoints
+# verify checks and court packages require (their policy's quorum).
+witnesses = Table(
+    "witnesses",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("witness_key", Text, nullable=False),
+    Column("added_seq", BigInteger, nullable=False),
+)

@@ -28,6 +28,8 @@ DESCRIBED = "object.described"
 FLAG = "flag.raised"
 OPENED = "archive.opened"
 STORED = "object.stored"
+WITNESS_ADDED = "witness.added"
+COSIGNED = "checkpoint.cosigned"
 THUMBNAIL = "thumbnail-256"
 
 
@@ -192,6 +194,14 @@ def _stored(event: Event) -> Iterator[Change]:
     yield insert(schema.objects, row)
 
 
+def _witness(event: Event) -> Iterator[Change]:
+    d = event.data
+    yield insert(
+        schema.witnesses,
+        {"name": d["name"], "witness_key": d["witness_key"], "added_seq": event.seq},
+    )
+
+
 def _facts_columns(row: Any) -> dict[str, Any]:
     return facts_columns(canonical.loads(row["facts"]))
 
@@ -207,6 +217,7 @@ VAULT = Capability(
         TableRule(schema.flags, origin="seq"),
         TableRule(schema.archive_openings, origin="seq"),
         TableRule(schema.image_facts, origin="seq", derive=_facts_columns),
+        TableRule(schema.witnesses),
     ),
     appliers={
         ARCHIVE_CREATED: _created,
@@ -218,8 +229,9 @@ VAULT = Capability(
         FLAG: _flag,
         OPENED: _opened,
         STORED: _stored,
+        WITNESS_ADDED: _witness,
     },
-    quiet=frozenset({"schema.upgraded", "checkpoint.exported", "verify.completed"}),
+    quiet=frozenset({"schema.upgraded", "checkpoint.exported", "verify.completed", COSIGNED}),
     unreplayed={
         schema.events: "the custody log itself: each event's bytes are hashed into the "
         "Merkle tree that the signed checkpoints sign",

@@ -1,0 +1,149 @@
+"""Writing a BagIt 1.0 bag (RFC 8493): payload, manifests, tag files, tag manifests.
+
+Every file is hashed with SHA-256 and SHA-512 as it is written, so each byte is read
+once: payload copied from the store is streamed in blocks through both hashes to its
+place, large files on worker threads (hashing and writing release the interpreter).
+The bag's bytes depend only on what is put in it: manifests are sorted, no file time
+or host name enters a tag file, so the same selection gives the same bag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from dalil.errors import InputError, IntegrityError
+
+ALGORITHMS = ("sha256", "sha512")
+BLOCK = 1 << 20
+BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+# Payload files larger than this are copied on a worker thread; small ones are not worth
+# the hand-over.
+THREADED = 256 << 10
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # relative to the bag, "/"-separated
+    size: int
+    digests: dict[str, str]
+
+
+def _encode_path(path: str) -> str:
+    """RFC 8493 §2.1.3: CR, LF and % in a manifest's file names are percent-encoded."""
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _checked(path: str) -> str:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise InputError(f"{path!r} is not a path inside the bag")
+    return str(pure)
+
+
+def _digest(data: bytes) -> dict[str, str]:
+    return {name: hashlib.new(name, data).hexdigest() for name in ALGORITHMS}
+
+
+class BagWriter:
+    """Collects a bag's files; ``finish`` writes the manifests and the tag files."""
+
+    def __init__(self, root: Path, workers: int = 2) -> None:
+        if root.exists():
+            raise InputError(f"{root} already exists; a package is written to a new folder")
+        self.root = root
+        (root / "data").mkdir(parents=True)
+        self.payload: list[Entry] = []
+        self.tags: list[Entry] = []
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers))
+        self._copies: list[Future[Entry]] = []
+
+    def _place(self, path: str) -> Path:
+        target = self.root / _checked(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def _write(self, path: str, data: bytes) -> Entry:
+        with self._place(path).open("xb") as out:
+            out.write(data)
+        return Entry(path, len(data), _digest(data))
+
+    def add_payload(self, path: str, data: bytes) -> None:
+        """A payload file (under ``data/``) with these bytes."""
+        self.payload.append(self._write("data/" + path, data))
+
+    def copy_payload(self, path: str, source: Path, sha256: str, size: int) -> None:
+        """Copy a stored object as a payload file; its bytes must hash to ``sha256``."""
+        if size >= THREADED:
+            self._copies.append(self._pool.submit(self._copy, "data/" + path, source, sha256))
+        else:
+            self.payload.append(self._copy("data/" + path, source, sha256))
+
+    def _copy(self, path: str, source: Path, sha256: str) -> Entry:
+        hashes = {name: hashlib.new(name) for name in ALGORITHMS}
+        size = 0
+        with source.open("rb") as src, self._place(path).open("xb") as out:
+            while block := src.read(BLOCK):
+                for h in hashes.values():
+                    h.update(block)
+                out.write(block)
+                size += len(block)
+        digests = {name: h.hexdigest() for name, h in hashes.items()}
+        if digests["sha256"] != sha256:
+            raise IntegrityError(
+                f"object {sha256} read back as {digests['sha256']}: the store copy is damaged;"
+                " run `dalil verify` before exporting"
+            )
+        return Entry(path, size, digests)
+
+    def sha512_by_path(self) -> dict[str, str]:
+        """Every payload file's SHA-512 so far (waiting for copies in flight)."""
+        self._collect()
+        return {e.path: e.digests["sha512"] for e in self.payload}
+
+    def add_tag(self, path: str, data: bytes) -> None:
+        """A tag file (outside ``data/``), listed in the tag manifests."""
+        self.tags.append(self._write(path, data))
+
+    def payload_oxum(self) -> str:
+        self._collect()
+        return f"{sum(e.size for e in self.payload)}.{len(self.payload)}"
+
+    def _collect(self) -> None:
+        for future in self._copies:
+            self.payload.append(future.result())
+        self._copies = []
+
+    def finish(self, bag_info: Iterable[tuple[str, str]]) -> str:
+        """Write the bag's own files; returns the SHA-256 of ``tagmanifest-sha256.txt``."""
+        try:
+            self._collect()
+        finally:
+            self._pool.shutdown()
+        self.add_tag("bagit.txt", BAGIT_TXT)
+        info = "".join(f"{label}: {value}\n" for label, value in bag_info)
+        self.add_tag("bag-info.txt", info.encode("utf-8"))
+        for name in ALGORITHMS:
+            self.add_tag(f"manifest-{name}.txt", _manifest(self.payload, name))
+        tags = list(self.tags)
+        identity = ""
+        for name in ALGORITHMS:
+            text = _manifest(tags, name)
+            (self.root / f"tagmanifest-{name}.txt").write_bytes(text)
+            if name == "sha256":
+                identity = hashlib.sha256(text).hexdigest()
+        return identity
+
+
+def _manifest(entries: list[Entry], algorithm: str) -> bytes:
+    lines = sorted(f"{e.digests[algorithm]}  {_encode_path(e.path)}\n" for e in entries)
+    return "".join(lines).encode("utf-8")
+
+
+def sync_tree() -> None:
+    """Make the written package durable (what `cp -r` then `sync` does for a copy)."""
+    os.sync()
