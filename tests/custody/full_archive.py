@@ -22,17 +22,21 @@ from dalil.authenticity.pipeline import analyze
 from dalil.catalogue import store as catalogue_store
 from dalil.catalogue.assembly import group_archive
 from dalil.estimation import record as estimation_record
+from dalil.export.court import CourtRequest, export_court
+from dalil.export.selection import Selection
 from dalil.identification import am_import, decisions, pm_faces, reports
 from dalil.identification.consent import Purpose
 from dalil.identification.faces.embedding import embed_image, to_bytes
 from dalil.identification.review import Decision
 from dalil.linkage import pipeline
 from dalil.linkage import store as link_store
-from dalil.vault import batches
+from dalil.vault import batches, witnesses
 from dalil.vault.archive import Archive
 from dalil.vault.batches import Claim
 from dalil.vault.derive import describe_pending
 from dalil.vault.receive import ReceiveRequest, receive
+from dalil.witness import cosigning
+from dalil.witness import state as witness_state
 
 from ..vault.factories import camera_exif, jpeg_bytes
 
@@ -49,6 +53,19 @@ def build(archive: Archive, work: Path) -> None:
     _linkage(archive, work)
     _identification(archive, work, case_id)
     estimation_record.estimate_archive(archive, [], ["independence"])
+    witness_and_export(archive, work)
+
+
+def witness_and_export(archive: Archive, work: Path) -> Path:
+    """A witness cosigns the latest checkpoint; a court package is exported against it."""
+    witness = witness_state.init(work / "witness", "witness.example.org/w1")
+    witnesses.add(archive, str(witness.public_key))
+    asked = witnesses.request(archive, witness.name)
+    line = cosigning.cosign_request(witness, asked, archive.verifier)
+    witnesses.accept(archive, witness.name, line, asked)
+    request = CourtRequest(Selection(collections=("caesar",)), "Court of Test", "trial of X",
+                           work / "package", "J. Doe", "Test NGO", date="2026-12-03")  # fmt: skip
+    return export_court(archive, request).path
 
 
 def _vault(archive: Archive, work: Path) -> None:

@@ -13,6 +13,7 @@ from dalil.cli import (
     authenticity_cmd,
     catalogue_cmd,
     estimate_cmd,
+    export_cmd,
     ingest_cmd,
     listing_cmd,
     lists_cmd,
@@ -20,6 +21,8 @@ from dalil.cli import (
     match_cmd,
     synth_cmd,
     verify_cmd,
+    witness_cmd,
+    witnesses_cmd,
 )
 from dalil.cli.common import console
 from dalil.errors import DalilError
@@ -60,6 +63,9 @@ app.add_typer(am_cmd.app, name="am")
 app.add_typer(match_cmd.app, name="match")
 estimate_cmd.register(app)
 authenticity_cmd.register(app)
+app.add_typer(export_cmd.app, name="export")
+app.add_typer(witnesses_cmd.app, name="witnesses")
+app.add_typer(witness_cmd.app, name="witness")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -41,6 +41,7 @@ from dalil.parallel import ordered_map
 from dalil.progress import SILENT, Reporter
 from dalil.vault import checkpoints, custody, merkle, rehash
 from dalil.vault.archive import Archive
+from dalil.vault.cosignature import WitnessKey, verify_cosignatures
 from dalil.vault.frontier import Frontier
 from dalil.vault.note import Checkpoint, open_checkpoint
 from dalil.vault.rehash import Hashed
@@ -194,10 +195,36 @@ def _collect_checkpoints(
             report.add("checkpoint", str(path), f"cannot be read: {exc}")
             continue
         take(str(path), note, exported=True)
+    _check_cosignatures(conn, report)
     # The same checkpoint kept in several places (catalogue, checkpoints/, a witness's
     # copy) is one checkpoint; every copy is still checked.
     report.checkpoints, report.exported_checkpoints = len(seen), len(seen_exported)
     return wanted, last_exported
+
+
+def _check_cosignatures(conn: Connection, report: VerifyReport) -> None:
+    """Every witness cosignature on a stored checkpoint, against the registered keys."""
+    keys = []
+    for text in conn.execute(select(schema.witnesses.c.witness_key)).scalars():
+        try:
+            keys.append(WitnessKey.parse(text))
+        except CheckpointError as exc:
+            report.add("catalogue", "witnesses", f"a witness key cannot be read: {exc}")
+    if not keys:
+        return
+    witnessed = 0
+    for stored in checkpoints.all_checkpoints(conn):
+        try:
+            found = verify_cosignatures(stored.note, keys)
+        except CheckpointError as exc:
+            report.add("checkpoint", f"checkpoint {stored.id} (size {stored.size})", str(exc))
+            continue
+        if found:
+            witnessed += 1
+            names = ", ".join(sorted({c.witness for c in found}))
+            report.notes.append(f"checkpoint of size {stored.size} cosigned by {names}")
+    if not witnessed:
+        report.notes.append("no checkpoint is cosigned by a registered witness yet")
 
 
 def _note_root(note: str) -> str | None:
