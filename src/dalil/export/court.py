@@ -371,7 +371,7 @@ def _index(
                 "metadata": f"data/{number}/metadata.json",
             }
             for number, sha, path in files
-        ],  # fmt: skip
+        ],
         "earlier": [
             {
                 "size": old.size,
