@@ -101,3 +101,18 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 def archive(tmp_path: Path, database_url: str | None) -> Iterator[Archive]:
     with Archive.create(tmp_path / "archive", database_url) as created:
         yield created
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def full(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Archive]:
+    """One archive per backend in which every capability wrote every kind of row, built
+    once per session (``tests/custody/full_archive.py``); tests that change it undo it."""
+    from tests.custody.full_archive import build
+
+    folder = tmp_path_factory.mktemp(f"full-{request.param}")
+    for url in backend_url(request, request.param):
+        with Archive.create(folder / "archive", url) as archive:
+            build(archive, folder / "work")
+            yield archive

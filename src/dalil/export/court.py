@@ -229,17 +229,13 @@ def _write_items(
     for chunk in _chunks(numbered):
         for item in gatherer.gather(chunk):
             item.events = {s: b for s, b in item.events.items() if s < checkpoint.size}
-            metadata = (
-                item.metadata if request.reveal_source else dossier.protect_source(item.metadata)
-            )
-            if not any(r["event"] < checkpoint.size for r in metadata["receipts"]) and (
-                metadata.get("stored", {}).get("event", checkpoint.size) >= checkpoint.size
-            ):
-                raise InputError(
-                    f"{item.sha256} was received after checkpoint {checkpoint.size}, the one "
-                    "the witnesses cosigned: have them cosign a newer one first"
-                )
-            metadata = _covered(metadata, checkpoint.size)
+            metadata = item.metadata
+            if not request.reveal_source:
+                metadata = dossier.protect_source(metadata)
+                item.events = _without_source(item, metadata)
+            kept = set(item.events)
+            _check_provable(item, metadata, kept, checkpoint.size)
+            metadata = _covered(metadata, kept)
             folder = item.number
             source = archive.store.path_for(item.sha256)
             writer.copy_payload(f"{folder}/{item.file_name}", source, item.sha256, item.size)
@@ -258,19 +254,53 @@ def _write_items(
     return files, events
 
 
-def _after(value: dict[str, Any], size: int) -> bool:
-    event = value.get("event")
-    return isinstance(event, int) and event >= size
+def _check_provable(
+    item: dossier.Dossier, metadata: dict[str, Any], kept: set[int], size: int
+) -> None:
+    """Refuse an item whose receipt the package could not prove."""
+    if any(r["event"] in kept for r in metadata["receipts"]):
+        return
+    if metadata.get("stored", {}).get("event") in kept:
+        return
+    if metadata.get("withheld", {}).get("receipts inside an archive file not disclosed"):
+        raise InputError(
+            f"{item.sha256} was received only inside an archive file (zip, tar) that is not "
+            "selected: its receipt names that file; disclose the archive file too (--items)"
+        )
+    raise InputError(
+        f"{item.sha256} was received after checkpoint {size}, the one the witnesses "
+        "cosigned: have them cosign a newer one first, or export with --quorum none"
+    )
 
 
-def _covered(metadata: dict[str, Any], size: int) -> dict[str, Any]:
-    """The dossier less the facts of events after the checkpoint."""
+def _without_source(item: dossier.Dossier, metadata: dict[str, Any]) -> dict[int, bytes]:
+    """The item's events less those whose bytes name its camera's serial or owner (a
+    catalogue session is named after the camera): withheld, and counted."""
+    names = dossier.serials(item.metadata.get("exif") or {})
+    kept = {}
+    for seq, body in item.events.items():
+        if any(name.encode() in body for name in names):
+            withheld = metadata.setdefault("withheld", {})
+            reason = "events naming the camera's serial or owner"
+            withheld[reason] = withheld.get(reason, 0) + 1
+        else:
+            kept[seq] = body
+    return kept
+
+
+def _covered(metadata: dict[str, Any], kept: set[int]) -> dict[str, Any]:
+    """The dossier less the facts of events it does not disclose (after the checkpoint,
+    or withheld): such a fact in a list goes, a single one loses its event."""
+
+    def gone(value: dict[str, Any]) -> bool:
+        event = value.get("event")
+        return isinstance(event, int) and event not in kept
 
     def keep(value: Any) -> Any:
         if isinstance(value, list):
-            return [keep(v) for v in value if not (isinstance(v, dict) and _after(v, size))]
+            return [keep(v) for v in value if not (isinstance(v, dict) and gone(v))]
         if isinstance(value, dict):
-            if isinstance(value.get("event"), int) and value["event"] >= size:
+            if gone(value):
                 value = {**value, "event": None}
             return {k: keep(v) for k, v in value.items()}
         return value

@@ -359,7 +359,7 @@ def protect_source(metadata: dict[str, Any]) -> dict[str, Any]:
     keep what their event proves and lose their body.
     """
     out = dict(metadata)
-    serials = _serials(metadata.get("exif") or {})
+    names = serials(metadata.get("exif") or {})
     if "described" in out:
         out["described"] = {k: v for k, v in out["described"].items() if k != "facts"}
     if "exif" in out:
@@ -367,12 +367,13 @@ def protect_source(metadata: dict[str, Any]) -> dict[str, Any]:
     kept = []
     for finding in out["findings"]:
         text = canonical.dumps(finding["body"]).decode("utf-8")
-        if any(serial in text for serial in serials):
+        if any(name in text for name in names):
             finding = {k: v for k, v in finding.items() if k != "body"}
         kept.append(finding)
     out["findings"] = kept
     return out
 
 
-def _serials(exif: dict[str, Any]) -> list[str]:
+def serials(exif: dict[str, Any]) -> list[str]:
+    """The source-identifying values of an item's EXIF (serial, owner...), as text."""
     return [str(exif[k]) for k in SOURCE_IDENTIFYING if exif.get(k) and len(str(exif[k])) > 2]
