@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -85,6 +85,7 @@ def test_an_endless_input_is_drawn_only_a_window_ahead() -> None:
     results = isolated_map(_square, _counted(drawn), _never, 2, per_worker=3)
     assert [next(results), next(results)] == [0, 1]
     assert len(drawn) == 2 * 3 + 1
+    assert isinstance(results, Generator)
     results.close()
 
 
@@ -94,6 +95,7 @@ def test_ordered_map_draws_an_endless_input_only_a_window_ahead() -> None:
         results = ordered_map(pool, _square, _counted(drawn), window=4)
         assert [next(results), next(results)] == [0, 1]
         assert len(drawn) == 4 + 1
+        assert isinstance(results, Generator)
         results.close()
 
 

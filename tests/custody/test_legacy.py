@@ -28,9 +28,12 @@ LEGACY = Path(__file__).resolve().parents[1] / "data" / "legacy" / "archive-0.1.
 def legacy(tmp_path: Path) -> Path:
     folder = tmp_path / "archive"
     shutil.copytree(LEGACY, folder)
-    # Git keeps no empty folders and no file modes but the executable bit.
-    for name in ("checkpoints", "store/tmp"):
-        (folder / name).mkdir(exist_ok=True)
+    # Git keeps no empty folders (the store's unused fan-out folders, tmp/, checkpoints/)
+    # and no file modes but the executable bit: the copy is made to look like a clone
+    # here too, whatever this checkout's working tree holds.
+    for empty in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
+        if empty.is_dir() and not any(empty.iterdir()):
+            empty.rmdir()
     for key in (folder / "keys").iterdir():
         key.chmod(0o400)
     return folder

@@ -13,6 +13,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,7 +72,7 @@ def _metadata(built: Built, n: int = 0) -> Path:
     return built.item(n) / "metadata.json"
 
 
-def _edit_metadata(built: Built, change: Callable[[dict], None], n: int = 0) -> None:  # type: ignore[type-arg]
+def _edit_metadata(built: Built, change: Callable[[dict[str, Any]], None], n: int = 0) -> None:
     value = json.loads(_metadata(built, n).read_bytes())
     change(value)
     _metadata(built, n).write_bytes(canonical.dumps(value))
@@ -122,7 +123,7 @@ def _swap_in_another_items_event(built: Built) -> None:
         (mine / f"3.{suffix}").unlink()
         shutil.copyfile(theirs / f"4.{suffix}", mine / f"4.{suffix}")
 
-    def receipt(meta: dict) -> None:  # type: ignore[type-arg]
+    def receipt(meta: dict[str, Any]) -> None:
         meta["receipts"][0]["event"] = 4
 
     _edit_metadata(built, receipt)
@@ -158,8 +159,8 @@ def _replace_policy_log_key(built: Built) -> None:
 
 def _set(path: list[str | int], value: object, n: int = 0) -> Callable[[Built], None]:
     def change(built: Built) -> None:
-        def edit(meta: dict) -> None:  # type: ignore[type-arg]
-            target = meta
+        def edit(meta: dict[str, Any]) -> None:
+            target: Any = meta  # a JSON tree: dicts and lists
             for key in path[:-1]:
                 target = target[key]
             target[path[-1]] = value
@@ -171,7 +172,7 @@ def _set(path: list[str | int], value: object, n: int = 0) -> Callable[[Built], 
 
 # (what is changed, the change, rewrite the manifests after it?, the check that names it,
 #  words the failure must hold)
-TAMPERING: list[tuple[str, Callable[[Built], None], bool, str, str]] = [
+TAMPERING: list[tuple[str, Callable[[Built], object], bool, str, str]] = [
     ("a payload byte", _flip_photo_byte, False, "bag", "ICC-2026-000001.jpg does not have"),
     ("a payload byte, manifests rewritten", _flip_photo_byte, True, "items", "its SHA-256 is"),
     ("a manifest line",
@@ -267,7 +268,7 @@ TAMPERING: list[tuple[str, Callable[[Built], None], bool, str, str]] = [
     [pytest.param(*case[1:], id=case[0]) for case in TAMPERING],
 )
 def test_every_change_to_a_package_is_refused_and_named(
-    built: Built, change: Callable[[Built], None], remanifest: bool, check: str, words: str
+    built: Built, change: Callable[[Built], object], remanifest: bool, check: str, words: str
 ) -> None:
     change(built)
     if remanifest:

@@ -33,7 +33,7 @@ def scenes(tmp_path_factory: pytest.TempPathFactory) -> list[Image.Image]:
         for f in truth["files"]
         if f["kind"] == "photo" and f["member"] is None and f["damage"] is None
     ]
-    images = []
+    images: list[Image.Image] = []
     for path in paths[:SCENES]:
         image = Image.open(path)
         image.load()

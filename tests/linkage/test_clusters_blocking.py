@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -59,7 +61,7 @@ def test_no_cluster_ever_holds_a_cannot_link_pair(
         assert result.cluster_of[a] != result.cluster_of[b]
 
 
-def _table(given_keys: list[str | None], family_keys: list[str | None]) -> pd.DataFrame:
+def _table(given_keys: Sequence[str | None], family_keys: Sequence[str | None]) -> pd.DataFrame:
     n = len(given_keys)
     return pd.DataFrame(
         {
@@ -95,7 +97,7 @@ def test_missing_keys_never_block_together() -> None:
     assert report.pairs == 0
 
 
-def _names(rows: list[tuple[str | None, ...]], governorate: str = "حمص") -> pd.DataFrame:
+def _names(rows: Sequence[tuple[str | None, ...]], governorate: str = "حمص") -> pd.DataFrame:
     columns = ["given_key", "father_key", "grandfather_key", "family_key"]
     table = pd.DataFrame(rows, columns=columns)
     for column in columns:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from dalil.cli import app
+from dalil.db import schema
 from dalil.errors import InputError
 from dalil.linkage import blocking, model, pipeline, store
 from dalil.synth import lists as synth
@@ -199,4 +200,4 @@ def test_a_blow_up_on_a_common_name_is_refused_before_scoring(
     # The custodian is told which name crowds the block, in the key's own spelling.
     assert "KTB" in str(refused.value)
     with archive.read() as conn:
-        assert conn.execute(select(1).select_from(custody.schema.events)).first() is not None
+        assert conn.execute(select(1).select_from(schema.events)).first() is not None

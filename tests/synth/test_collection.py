@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from PIL import ExifTags, Image
+from PIL.JpegImagePlugin import JpegImageFile
 
 from dalil.synth.numbers import BRANCH_WEIGHTS
 
@@ -69,6 +70,7 @@ def test_each_photo_carries_its_cameras_exif_tables_and_size(
         camera = cameras[entry["camera"]]
         path = collection / entry["path"]
         image = Image.open(path)
+        assert isinstance(image, JpegImageFile)
         assert list(image.size) == camera["resolution"]
         assert [list(t) for t in image.quantization.values()] == camera["quantization"]
         ifd0, exif = exif_of(path)

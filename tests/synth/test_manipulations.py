@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import ExifTags, Image
+from PIL.JpegImagePlugin import JpegImageFile
 
 from dalil.synth import jpeg
 from dalil.synth.exif import thumbnail_of
@@ -25,7 +26,9 @@ def of_kind(truth: Truth, kind: str) -> list[dict[str, Any]]:
 
 
 def tables(path: Path) -> list[list[int]]:
-    return [list(t) for t in Image.open(path).quantization.values()]
+    image = Image.open(path)
+    assert isinstance(image, JpegImageFile)
+    return [list(t) for t in image.quantization.values()]
 
 
 def cameras(truth: Truth) -> dict[str, dict[str, Any]]:

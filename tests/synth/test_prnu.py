@@ -16,9 +16,10 @@ from dalil.synth.camera import prnu_pattern
 
 
 def read(root: Path, entry: dict[str, Any]) -> bytes:
+    path: str = entry["path"]
     if entry["member"] is None:
-        return (root / entry["path"]).read_bytes()
-    with zipfile.ZipFile(root / entry["path"]) as archive:
+        return (root / path).read_bytes()
+    with zipfile.ZipFile(root / path) as archive:
         return archive.read(entry["member"])
 
 

@@ -8,6 +8,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from PIL.JpegImagePlugin import JpegImageFile
 
 from dalil.synth.quantization import camera_tables, is_standard, standard_tables
 
@@ -16,7 +17,9 @@ from dalil.synth.quantization import camera_tables, is_standard, standard_tables
 def test_standard_tables_are_what_libjpeg_writes(quality: int) -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (16, 16)).save(buffer, "JPEG", quality=quality)
-    written = Image.open(buffer).quantization
+    image = Image.open(buffer)
+    assert isinstance(image, JpegImageFile)
+    written = image.quantization
     assert (tuple(written[0]), tuple(written[1])) == standard_tables(quality)
 
 

@@ -8,6 +8,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from PIL.JpegImagePlugin import JpegImageFile
 
 from dalil.vault.jpeg import ends_cleanly, read_header
 
@@ -18,6 +19,7 @@ def test_reads_what_pillow_wrote() -> None:
     data = jpeg_bytes(1, (320, 240), quality=75, exif=camera_exif())
     header = read_header(data)
     image = Image.open(io.BytesIO(data))
+    assert isinstance(image, JpegImageFile)
     assert (header.width, header.height) == image.size == (320, 240)
     # Pillow reports the tables in natural (row-major) order, as we do.
     assert header.qtables == {k: list(v) for k, v in image.quantization.items()}

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import Table, select, text, update
 
 from dalil.capabilities import rules
 from dalil.db import schema
@@ -104,13 +104,12 @@ def test_truncated_object_is_named_even_by_fast_verify(filled: Archive) -> None:
     ],
 )
 def test_edited_catalogue_row_is_named(
-    filled: Archive, table: object, column: str, value: object, expected: str
+    filled: Archive, table: Table, column: str, value: object, expected: str
 ) -> None:
-    tbl = table  # type: ignore[assignment]
     with filled.write() as conn:
-        key = next(iter(tbl.primary_key.columns))  # type: ignore[attr-defined]
+        key = next(iter(table.primary_key.columns))
         first = conn.execute(select(key).order_by(key)).scalars().first()
-        conn.execute(update(tbl).where(key == first).values({column: value}))  # type: ignore[arg-type]
+        conn.execute(update(table).where(key == first).values({column: value}))
     problems = _problems(filled)
     assert any(expected in p and p.startswith("[catalogue]") for p in problems), problems
 

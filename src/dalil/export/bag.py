@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from dalil.errors import InputError, IntegrityError
 
@@ -39,10 +39,10 @@ def _encode_path(path: str) -> str:
 
 
 def _checked(path: str) -> str:
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    parts = path.split("/")
+    if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
         raise InputError(f"{path!r} is not a path inside the bag")
-    return str(pure)
+    return path
 
 
 def _digest(data: bytes) -> dict[str, str]:
@@ -61,15 +61,28 @@ class BagWriter:
         self.tags: list[Entry] = []
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers))
         self._copies: list[Future[Entry]] = []
+        self._folders: set[str] = {"", "data"}
 
-    def _place(self, path: str) -> Path:
-        target = self.root / _checked(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
+    def _place(self, path: str) -> str:
+        """The file's path on disk, its folder made (each folder once).
+
+        Strings, not Path objects: tens of thousands of files are placed per package.
+        """
+        path = _checked(path)
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)  # noqa: PTH103, PTH118
+            self._folders.add(folder)
+        return os.path.join(self.root, path)  # noqa: PTH118
 
     def _write(self, path: str, data: bytes) -> Entry:
-        with self._place(path).open("xb") as out:
-            out.write(data)
+        fd = os.open(self._place(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         return Entry(path, len(data), _digest(data))
 
     def add_payload(self, path: str, data: bytes) -> None:
@@ -86,7 +99,7 @@ class BagWriter:
     def _copy(self, path: str, source: Path, sha256: str) -> Entry:
         hashes = {name: hashlib.new(name) for name in ALGORITHMS}
         size = 0
-        with source.open("rb") as src, self._place(path).open("xb") as out:
+        with source.open("rb") as src, open(self._place(path), "xb") as out:
             while block := src.read(BLOCK):
                 for h in hashes.values():
                     h.update(block)

@@ -107,13 +107,18 @@ class ObjectStore:
         """True where one syncfs per group replaces an fsync per file (Linux)."""
         return _SYNCFS is not None
 
+    def _tmp_name(self) -> Path:
+        if not self.tmp_dir.is_dir():
+            self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        return self.tmp_dir / f"{secrets.token_hex(16)}.part"
+
     def stage_stream(self, source: BinaryIO, head_size: int = 64) -> Staged:
         """Copy ``source`` to a temporary file, hashing it on the way; one read of each byte.
 
         The copy is durable once ``sync`` has run for its group (or at once, where the
         platform has no syncfs).
         """
-        tmp_path = self.tmp_dir / f"{secrets.token_hex(16)}.part"
+        tmp_path = self._tmp_name()
         digest = hashlib.sha256()
         size = 0
         head = b""
@@ -137,7 +142,7 @@ class ObjectStore:
         return Staged(digest.hexdigest(), size, head, tmp_path)
 
     def stage_bytes(self, data: bytes) -> Staged:
-        tmp_path = self.tmp_dir / f"{secrets.token_hex(16)}.part"
+        tmp_path = self._tmp_name()
         with tmp_path.open("xb") as out:
             out.write(data)
             out.flush()
@@ -149,7 +154,14 @@ class ObjectStore:
         """Move staged bytes to their object name (replacing an unrecorded leftover)."""
         final = self.path_for(staged.sha256)
         staged.tmp_path.chmod(READ_ONLY)
-        staged.tmp_path.replace(final)
+        try:
+            staged.tmp_path.replace(final)
+        except FileNotFoundError:
+            # A copy of the archive that dropped empty folders (git, some sync tools).
+            if not staged.tmp_path.exists():
+                raise
+            final.parent.mkdir(parents=True, exist_ok=True)
+            staged.tmp_path.replace(final)
         return final.parent
 
     def discard(self, staged: Staged) -> None:
