@@ -12,6 +12,8 @@
      │    ├── ProofError           a proof was asked for sizes or items that do not exist
      │    └── CheckpointError      a checkpoint that does not parse or whose signature fails
      ├── InputError                a value typed by the user that cannot be used
+     │    ├── NotFound             an id, prefix or filter value naming nothing in the archive
+     │    └── Ambiguous            a prefix shared by several ids (lists them)
      └── IntegrityError            verification found a difference (carries the findings)
 
 A message says what was wrong and what to do about it. The CLI prints the message
@@ -67,6 +69,27 @@ class CheckpointError(LogError):
 
 class InputError(DalilError):
     """A value given by the user cannot be used."""
+
+
+class NotFound(InputError):
+    """An id, SHA-256 prefix or filter value that names nothing the archive holds.
+
+    ``value`` is what was given, ``suggestions`` the closest values the archive does hold
+    (the message names them too)."""
+
+    def __init__(self, message: str, value: str = "", suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.value = value
+        self.suggestions = suggestions
+
+
+class Ambiguous(InputError):
+    """A prefix that starts several ids; ``candidates`` are (some of) them."""
+
+    def __init__(self, message: str, value: str = "", candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.value = value
+        self.candidates = candidates
 
 
 class IntegrityError(DalilError):
