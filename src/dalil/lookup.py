@@ -75,8 +75,10 @@ def not_found(
     listing: str | None = None,
     where: str = "in this archive",
     suggestions: Sequence[str] | None = None,
+    error: type[NotFound] = NotFound,
 ) -> NotFound:
-    """The error for a ``kind`` (``"case"``) named ``value`` that ``known`` lacks."""
+    """The error (a ``NotFound``, or the subclass ``error``) for a ``kind`` (``"case"``)
+    named ``value`` that ``known`` lacks."""
     close = list(suggest(value, known) if suggestions is None else suggestions)
     message = f"no {kind} {value!r} {where}".rstrip()
     if close:
@@ -87,7 +89,7 @@ def not_found(
         message += "; it holds none yet"
     if listing:
         message += f" (list them with `{listing}`)"
-    return NotFound(message, value, tuple(close))
+    return error(message, value, tuple(close))
 
 
 def is_hex(text: str) -> bool:

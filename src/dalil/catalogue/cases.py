@@ -12,12 +12,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
-from dalil import canonical
+from dalil import canonical, lookup
 from dalil.catalogue import store
-from dalil.catalogue.review import FIELDS, NOT_WRITTEN, UNREADABLE, case_state, confirmed_category
+from dalil.catalogue.review import (
+    FIELDS,
+    NOT_WRITTEN,
+    UNREADABLE,
+    Category,
+    ReviewState,
+    case_state,
+    confirmed_category,
+)
+from dalil.catalogue.tables import catalogue_cases
 from dalil.catalogue.timing import parse_camera_time
+from dalil.errors import NotFound
+
+CASES_LISTING = "dalil catalogue cases"
 
 
 @dataclass(frozen=True)
@@ -139,12 +151,50 @@ def find_cases(
     limit: int | None = None,
 ) -> list[CaseRecord]:
     """The cases of the latest grouping in this review state and of this category
-    (either or both; ``review.ReviewState``, ``review.Category``), at most ``limit``."""
+    (either or both; ``review.ReviewState``, ``review.Category``), at most ``limit``.
+    A state or category outside those sets is refused, not answered with no cases."""
+    if review is not None:
+        review = lookup.choose_enum("review state", review, ReviewState).value
+    if category is not None:
+        category = lookup.choose_enum("category", category, Category).value
     chosen = [
         r for r in list_cases(conn)
         if (review is None or r.review == review) and (category is None or r.category == category)
     ]  # fmt: skip
     return chosen[:limit]
+
+
+def current_case_ids(conn: Connection) -> list[str]:
+    """The ids of the latest grouping's cases, in the order they were recorded."""
+    latest = store.latest_grouping(conn)
+    if latest is None:
+        return []
+    c = catalogue_cases
+    query = select(c.c.case_id).where(c.c.grouping_seq == latest["seq"]).order_by(c.c.seq)
+    return [str(v) for v in conn.execute(query).scalars()]
+
+
+def resolve_case(conn: Connection, text: str, known: list[str] | None = None) -> str:
+    """The case that ``text`` names among ``known`` (default: the latest grouping's): its
+    id, or a unique prefix of at least 8 of its hex digits; else NotFound naming the
+    closest ids, and saying so when the id was replaced by a later grouping."""
+    found = current_case_ids(conn) if known is None else known
+    try:
+        return lookup.choose("case", text, found, CASES_LISTING, prefixes=True)
+    except NotFound as exc:
+        if text.strip() in earlier_case_ids(conn):
+            raise NotFound(
+                f"case {text.strip()!r} was in an earlier grouping, not in the current one: "
+                f"its photos were regrouped (list the cases with `{CASES_LISTING}`)",
+                text,
+                exc.suggestions,
+            ) from None
+        raise
+
+
+def earlier_case_ids(conn: Connection) -> set[str]:
+    """Every case id any grouping gave, the current one's included."""
+    return set(lookup.distinct(conn, catalogue_cases.c.case_id))
 
 
 def count_unassigned(conn: Connection) -> int:

@@ -93,7 +93,7 @@ def review(
 
     with open_archive(archive_dir) as archive:
         outcome = decisions.decide(archive, code, case, operator(), decision, reason)
-    out.print(f"{code} / {case}: {outcome.status.value}")
+    out.print(f"{code} / {outcome.case_id}: {outcome.status.value}")
     if outcome.task_id is not None:
         out.print(f"confirmed: task {outcome.task_id} opened for the family liaison")
 

@@ -11,15 +11,17 @@ so that one person cannot act as the second reviewer.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
+from dalil import lookup
 from dalil.clock import utc_now
 from dalil.identification import replay, reports, review, sealing
 from dalil.identification.comparison import EXCLUSION_RULES
 from dalil.identification.consent import Purpose, require
 from dalil.identification.errors import ReviewRefused
+from dalil.identification.known_cases import resolve_case
 from dalil.identification.replay import IDENTIFICATION
 from dalil.identification.review import Decision, ReviewDecision, Status, TaskOutcome
 from dalil.identification.scoring import Override
@@ -32,6 +34,7 @@ from dalil.vault.writer import Writer
 class Outcome:
     status: Status
     task_id: int | None  # the notification task a confirmation created
+    case_id: str = field(default="", compare=False)  # the case decided on, in full
 
 
 def _decisions(
@@ -62,12 +65,14 @@ def _confirmed_pairs(conn: Connection) -> list[tuple[str, str]]:
 def decide(
     archive: Archive, code: str, case_id: str, reviewer: str, decision: Decision, reason: str
 ) -> Outcome:
-    """Record one reviewer's decision; a second "likely" from another reviewer confirms."""
+    """Record one reviewer's decision; a second "likely" from another reviewer confirms.
+    The case must exist (``known_cases``): a decision on an unknown id is refused."""
     now = utc_now()
     new = ReviewDecision(code, case_id, reviewer, decision, reason, now)
     review.check_decision(new)
     with archive.write() as conn:
         report = reports.get_active(conn, code)
+        case_id = resolve_case(conn, case_id)
         require(report.consent, Purpose.IDENTIFICATION, report.code)
         before = _decisions(conn, report, case_id)
         after = [*before, ReviewDecision(report.code, case_id, reviewer, decision, reason, now)]
@@ -92,7 +97,7 @@ def decide(
             if was is Status.CONFIRMED and state is not Status.CONFIRMED:
                 unconfirmed = {"report": report.code, "case": case_id}
                 writer.record(replay.UNCONFIRMED, unconfirmed, at=now)
-    return Outcome(state, task_id)
+    return Outcome(state, task_id, case_id)
 
 
 def _open_task(
@@ -128,6 +133,7 @@ def override_exclusion(
     now = utc_now()
     with archive.write() as conn:
         report = reports.get_active(conn, code)
+        case_id = resolve_case(conn, case_id)
         require(report.consent, Purpose.IDENTIFICATION, report.code)
         key = reports.data_key(conn, archive, report)
         data = {
@@ -156,7 +162,7 @@ def overrides_for(conn: Connection, code: str) -> dict[str, list[Override]]:
 
 def pair_status(conn: Connection, code: str, case_id: str) -> Status:
     report = reports.get_report(conn, code)
-    return review.status(_decisions(conn, report, case_id))
+    return review.status(_decisions(conn, report, resolve_case(conn, case_id)))
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,21 @@ def close_task(archive: Archive, task_id: int, by: str, outcome: str) -> None:
             )
         ).first()
         if row is None:
-            raise ReviewRefused(f"there is no open notification task {task_id}")
+            raise _no_open_task(conn, task_id)
         data = {"task": task_id, "by": by, "outcome": outcome}
         with Writer(conn, IDENTIFICATION) as writer:
             writer.record(replay.TASK_CLOSED, data, at=now)
+
+
+def _no_open_task(conn: Connection, task_id: int) -> ReviewRefused:
+    t = notification_tasks
+    row = conn.execute(select(t.c.status).where(t.c.id == task_id)).first()
+    found = [str(v) for v in conn.execute(
+        select(t.c.id).where(t.c.status == "open").order_by(t.c.id)).scalars()]  # fmt: skip
+    state = f"task {task_id} is {row.status}" if row else f"there is no task {task_id}"
+    close = lookup.suggest(str(task_id), found) or found[: lookup.SHOWN]
+    held = f"open tasks: {', '.join(close)}" if close else "no task is open"
+    return ReviewRefused(
+        f"there is no open notification task {task_id}: {state}; {held} "
+        "(list them with `dalil match tasks`)"
+    )

@@ -3,7 +3,7 @@
 DalilError
  ├── InputError
  │    ├── ReportInvalid        an AM report that fails validation (names each field)
- │    ├── ReportNotFound       no AM report with that code
+ │    ├── ReportNotFound       no AM report with that code (a NotFound, with suggestions)
  │    └── ReviewRefused        a review decision the policy does not allow
  └── IdentificationError
       ├── ConsentRequired      the family has not consented to this use
@@ -13,7 +13,7 @@ DalilError
 
 from __future__ import annotations
 
-from dalil.errors import DalilError, InputError
+from dalil.errors import DalilError, InputError, NotFound
 
 
 class IdentificationError(DalilError):
@@ -41,7 +41,7 @@ class ReportInvalid(InputError):
         super().__init__("the report cannot be saved:\n  - " + "\n  - ".join(problems))
 
 
-class ReportNotFound(InputError):
+class ReportNotFound(NotFound):
     """No AM report has this code."""
 
 

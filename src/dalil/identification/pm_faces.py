@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, func, select
 
+from dalil.errors import InputError
 from dalil.identification.faces.detection import DetectSettings
 from dalil.identification.faces.embedding import embed_image, from_bytes, to_bytes
 from dalil.identification.faces.models import MODEL_NAME
@@ -99,17 +100,25 @@ def load_case_faces(conn: Connection) -> dict[str, FaceSet]:
 
 
 def face_crops(archive: Archive, case_id: str, purpose: str) -> list[tuple[str, bytes]]:
-    """PNG crops of a case's faces for review; each export is logged (who, why)."""
+    """PNG crops of a case's faces for review; each export is logged (who, why). An
+    unknown case, or one with no face embedded yet, is refused and nothing is logged."""
     from PIL import Image
 
     from dalil.identification.faces.crop import crop_face
+    from dalil.identification.known_cases import resolve_case
 
     with archive.read() as conn:
+        case_id = resolve_case(conn, case_id)
         rows = conn.execute(
             select(pm_faces.c.object_sha256, pm_faces.c.method)
             .where(pm_faces.c.case_id == case_id)
             .order_by(pm_faces.c.id)
         ).all()
+    if not rows:
+        raise InputError(
+            f"case {case_id} has no face embedded: run `dalil match faces` first "
+            "(a case whose photos show no face has no crops to review)"
+        )
     crops = [
         (
             row.object_sha256,

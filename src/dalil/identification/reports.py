@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
-from dalil import canonical
+from dalil import canonical, lookup
 from dalil.identification import keyring, replay, sealing
 from dalil.identification.am_report import (
     Contact,
@@ -128,9 +128,15 @@ def _sha256(data: bytes) -> str:
 
 
 def _row(conn: Connection, code: str) -> Row[Any]:
-    row = conn.execute(select(am_reports).where(am_reports.c.id == parse_code(code))).first()
+    try:
+        report_id: int | None = parse_code(code)
+    except ReportNotFound:
+        report_id = None
+    query = select(am_reports).where(am_reports.c.id == report_id)
+    row = None if report_id is None else conn.execute(query).first()
     if row is None:
-        raise ReportNotFound(f"there is no AM report {code}; list them with `dalil am list`")
+        codes = lookup.distinct(conn, am_reports.c.code)
+        raise lookup.not_found("AM report", code, codes, "dalil am list", error=ReportNotFound)
     return row
 
 
