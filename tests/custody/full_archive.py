@@ -164,7 +164,21 @@ def _linkage(archive: Archive, work: Path) -> None:
     with archive.write() as conn:
         link_store.decide(conn, "centre:C-1", "network:N-4", True, "same father and date")
         link_store.decide(conn, "centre:C-2", "network:N-1", False, "")
+    _replace_and_remove_lists(archive, folder)
     pipeline.link(archive)  # the second run prunes the first run's pairs and clusters
+
+
+def _replace_and_remove_lists(archive: Archive, folder: Path) -> None:
+    """A corrected file replaces a list (C-2's date of death); a mistaken import is removed."""
+    corrected = folder / "centre-corrected.csv"
+    text = (folder / "centre.csv").read_text(encoding="utf-8")
+    corrected.write_text(text.replace("2013-02-11", "2013-02-12"), encoding="utf-8")
+    plan = pipeline.plan_import(corrected)
+    pipeline.write_import(archive, plan, "centre", replaces="C-2's date of death corrected")
+    mistaken = folder / "mistaken.csv"
+    mistaken.write_text("record_id,full_name\nM-1,Test Person\n", encoding="utf-8")
+    pipeline.import_file(archive, mistaken, "mistaken")
+    pipeline.remove(archive, "mistaken", "imported into the wrong archive")
 
 
 def _identification(archive: Archive, work: Path, case_id: str) -> None:

@@ -31,7 +31,7 @@ HEADS = frozenset(
         "estimation_0001",
         "export_0001",
         "identification_0001",
-        "linkage_0002",
+        "linkage_0003",
         "vault_0002",
     }
 )

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from dalil.errors import InputError
+from dalil import lookup
 from dalil.estimation.histories import CaptureTable, from_memberships
 from dalil.linkage import store
 from dalil.linkage.tables import link_clusters, list_records, victim_lists
@@ -36,14 +36,10 @@ def _value(fields: dict[str, str | None], variable: str) -> str | None:
 def capture_tables(archive: Archive, by: Sequence[str]) -> dict[tuple[str, ...], CaptureTable]:
     """One capture-history table per stratum of the latest linkage run."""
     for variable in by:
-        if variable not in STRATA:
-            raise InputError(f"cannot stratify by {variable!r}; use one of {', '.join(STRATA)}")
+        lookup.choose_fixed("stratum variable", variable, STRATA)
     with archive.read() as conn:
         run = store.latest_run(conn)
-        lists = [
-            row.name
-            for row in conn.execute(select(victim_lists.c.name).order_by(victim_lists.c.id))
-        ]
+        lists = store.current_list_names(conn)
         rows = conn.execute(
             select(link_clusters.c.cluster, victim_lists.c.name, list_records.c.fields)
             .join(list_records, list_records.c.id == link_clusters.c.record)

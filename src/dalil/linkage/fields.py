@@ -8,6 +8,7 @@ value cannot be read.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 import unicodedata
@@ -63,18 +64,25 @@ _SEX = {
     "انثي": "F",
 }
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_ISO = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_MY = re.compile(r"^(\d{1,2})[/.-](\d{4})$")
 
 
 @dataclass(frozen=True)
 class RowError:
-    row: int  # line number in the file, header = 1
-    column: str
+    row: int  # the row as a spreadsheet shows it, header = 1
+    column: str  # the field
     message: str
+    source: str = ""  # the file's column, where its header is not the field's name
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
+        where = (
+            f"{self.column} ({self.source!r})"
+            if self.source not in ("", self.column)
+            else self.column
+        )
+        return f"row {self.row}, column {where}: {self.message}"
 
 
 @dataclass
@@ -84,58 +92,43 @@ class Validated:
 
 
 def column_mapping(header: Sequence[str], extra: Mapping[str, str]) -> dict[str, str]:
-    """Map file columns to fields: columns named like a field map themselves.
+    """Column → field for a file whose every column maps (``mapping.plan`` says how);
+    ``extra`` maps other column names (``--map COLUMN=FIELD``)."""
+    from dalil.linkage import mapping
 
-    ``extra`` maps other column names (``--map COLUMN=FIELD``). Columns that map to no
-    field are ignored; a field claimed by two columns is refused.
-    """
-    for column, target in extra.items():
-        if target not in FIELDS:
-            raise InputError(
-                f"--map {column}={target}: {target!r} is not a field; "
-                f"use one of {', '.join(FIELDS)}"
-            )
-        if column not in header:
-            raise InputError(f"--map {column}={target}: the file has no column {column!r}")
-    mapping: dict[str, str] = {}
-    for column in header:
-        name = extra.get(column) or _default_field(column)
-        if name is None:
-            continue
-        if name in mapping.values():
-            raise InputError(f"two columns map to the field {name!r}; map one of them elsewhere")
-        mapping[column] = name
-    if not any(name in NAME_FIELDS + LATIN_NAME_FIELDS for name in mapping.values()):
-        raise InputError(
-            "no column holds a name; name one `full_name` or `given_name` and `family_name`, "
-            "or map one with --map COLUMN=full_name"
-        )
-    return mapping
-
-
-def _default_field(column: str) -> str | None:
-    name = column.strip().lower().replace(" ", "_").replace("-", "_")
-    return name if name in FIELDS else None
+    planned = mapping.plan(header, [], extra)
+    if not planned.ok:
+        raise InputError("; ".join(planned.problems))
+    return planned.fields()
 
 
 def validate(
-    rows: Iterable[Sequence[str | None]], header: Sequence[str], mapping: Mapping[str, str]
+    rows: Iterable[Sequence[str | None]],
+    header: Sequence[str],
+    mapping: Mapping[str, str],
+    numbers: Sequence[int] | None = None,
 ) -> Validated:
-    """Clean each row; every problem is a RowError naming its row and column."""
+    """Clean each row; every problem is a RowError naming its row and column.
+
+    ``mapping`` is column → field, a column named by its header or by ``#N`` (its
+    position from 1); ``numbers`` are the rows' numbers in the file (else 2, 3, ...).
+    """
     result = Validated()
-    positions = [(name, header.index(column)) for column, name in mapping.items()]
-    width = max((i for _, i in positions), default=-1) + 1
+    positions = [(name, _index(header, column), column) for column, name in mapping.items()]
+    width = max((i for _, i, _ in positions), default=-1) + 1
+    source = {name: column for name, _, column in positions}
     seen: dict[str, int] = {}
     for offset, row in enumerate(rows):
-        number = offset + 2
+        number = numbers[offset] if numbers is not None else offset + 2
         if len(row) < width:
             row = [*row, *([None] * (width - len(row)))]
-        raw = {name: _text(row[i]) for name, i in positions}
-        record, errors = _clean(raw, number)
+        raw = {name: _text(row[i]) for name, i, _ in positions}
+        record, errors = _clean(raw, number, source)
         rid = record.get("record_id") or f"row-{number}"
         record["record_id"] = rid
         if rid in seen:
-            errors.append(RowError(number, "record_id", f"{rid!r} is also on row {seen[rid]}"))
+            errors.append(RowError(number, "record_id", f"{rid!r} is also on row {seen[rid]}",
+                                   source.get("record_id", "")))  # fmt: skip
         else:
             seen[rid] = number
         if errors:
@@ -143,6 +136,12 @@ def validate(
         else:
             result.records.append(record)
     return result
+
+
+def _index(header: Sequence[str], column: str) -> int:
+    if column.startswith("#") and column[1:].isdigit() and column not in header:
+        return int(column[1:]) - 1
+    return list(header).index(column)
 
 
 def _text(value: object) -> str | None:
@@ -158,7 +157,9 @@ def _clean_text(value: str) -> str | None:
     return text or None
 
 
-def _clean(raw: dict[str, str | None], number: int) -> tuple[dict[str, str | None], list[RowError]]:
+def _clean(
+    raw: dict[str, str | None], number: int, source: Mapping[str, str]
+) -> tuple[dict[str, str | None], list[RowError]]:
     errors: list[RowError] = []
     record: dict[str, str | None] = dict(raw)
     if not any(raw.get(name) for name in ALL_NAME_FIELDS):
@@ -168,18 +169,18 @@ def _clean(raw: dict[str, str | None], number: int) -> tuple[dict[str, str | Non
             try:
                 record[name] = parse_date(raw[name] or "")
             except ValueError as exc:
-                errors.append(RowError(number, name, str(exc)))
+                errors.append(RowError(number, name, str(exc), source.get(name, "")))
     if raw.get("sex"):
         sex = _SEX.get((raw["sex"] or "").strip().lower())
         if sex is None:
-            errors.append(
-                RowError(number, "sex", f"{raw['sex']!r} is not M/F (male/female, ذكر/أنثى)")
-            )
+            errors.append(RowError(number, "sex", f"{raw['sex']!r} is not M/F (male/female, "
+                                   "ذكر/أنثى)", source.get("sex", "")))  # fmt: skip
         record["sex"] = sex
     if raw.get("age"):
         text = (raw["age"] or "").translate(_EASTERN_DIGITS)
         if not text.isdigit() or int(text) > MAX_AGE:
-            errors.append(RowError(number, "age", f"{raw['age']!r} is not an age in years"))
+            errors.append(RowError(number, "age", f"{raw['age']!r} is not an age in years",
+                                   source.get("age", "")))  # fmt: skip
         else:
             record["age"] = str(int(text))
     if raw.get("governorate"):
@@ -189,21 +190,32 @@ def _clean(raw: dict[str, str | None], number: int) -> tuple[dict[str, str | Non
 
 @functools.lru_cache(maxsize=100_000)
 def parse_date(text: str) -> str:
-    """An ISO date, possibly partial ("1985", "1985-04"); DD/MM/YYYY is read too."""
+    """A calendar date as ISO 8601, kept as partial as written: "1985", "1985-04" and
+    "1985-04-12"; DD/MM/YYYY and MM/YYYY are read too. A day the month does not have
+    (2013-02-30) is an error, never a date."""
     text = text.strip().translate(_EASTERN_DIGITS).split(" ")[0].split("T")[0]
     if (dmy := _DMY.match(text)) is not None:
         parts = [dmy.group(3), dmy.group(2), dmy.group(1)]
+    elif (my := _MY.match(text)) is not None:
+        parts = [my.group(2), my.group(1)]
     elif (iso := _ISO.match(text)) is not None:
         parts = [p for p in iso.groups() if p is not None]
     else:
-        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)")
+        raise ValueError(
+            f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY, DD/MM/YYYY or MM/YYYY)"
+        )
     year = int(parts[0])
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise ValueError(f"{text!r}: the year {year} is not plausible")
     if len(parts) > 1 and not 1 <= int(parts[1]) <= 12:
         raise ValueError(f"{text!r}: there is no month {parts[1]}")
-    if len(parts) > 2 and not 1 <= int(parts[2]) <= 31:
-        raise ValueError(f"{text!r}: there is no day {parts[2]}")
+    if len(parts) > 2:
+        month, day = int(parts[1]), int(parts[2])
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            raise ValueError(
+                f"{text!r} is not a date: {calendar.month_name[month]} {year} has {days} days"
+            )
     return "-".join([parts[0], *(p.zfill(2) for p in parts[1:])])
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dalil.errors import InputError
-from dalil.linkage import features, fields, listfile, model, resolution, store
+from dalil.linkage import features, fields, listfile, mapping, model, resolution, store
 from dalil.linkage.tables import link_clusters, link_pairs, list_records, victim_lists
 from dalil.progress import SILENT, Reporter
 from dalil.vault import checkpoints
@@ -31,6 +31,85 @@ REVIEW_BAND = (0.2, 0.98)
 SHOWN_ERRORS = 20
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A list file read, its columns mapped and its rows validated: what an import would
+    write, shown before anything is written (``--dry-run`` shows only this)."""
+
+    source: listfile.ListFile
+    columns: mapping.ColumnMapping
+    result: fields.Validated
+
+    @property
+    def problems(self) -> list[str]:
+        return self.columns.problems
+
+    def error_lines(self, limit: int = SHOWN_ERRORS) -> list[str]:
+        """The first ``limit`` row problems, and how many more there are."""
+        lines = [str(e) for e in self.result.errors[:limit]]
+        if len(self.result.errors) > limit:
+            lines.append(f"and {len(self.result.errors) - limit} more")
+        return lines
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.source.name,
+            "file_sha256": self.source.sha256,
+            "encoding": self.source.encoding,
+            "delimiter": self.source.delimiter.value if self.source.delimiter else None,
+            "sheet": self.source.sheet,
+            "guessed": list(self.source.guessed),
+            "columns": [
+                {
+                    "column": c.label,
+                    "position": c.position + 1,
+                    "field": c.field,
+                    "how": c.how.value,
+                    "sample": c.sample,
+                }
+                for c in self.columns.columns
+            ],
+            "problems": self.problems,
+            "valid_rows": len(self.result.records),
+            "errors": [str(e) for e in self.result.errors],
+        }
+
+
+def plan_import(
+    path: Path,
+    extra_mapping: Mapping[str, str] | None = None,
+    ignore: Sequence[str] = (),
+    sheet: str | None = None,
+    delimiter: listfile.Delimiter | None = None,
+    encoding: str | None = None,
+) -> Plan:
+    """Read, map and validate a list file; writes nothing."""
+    source = listfile.read(path, sheet, delimiter, encoding)
+    columns = mapping.plan(source.header, source.rows, extra_mapping, ignore)
+    if not columns.ok:
+        return Plan(source, columns, fields.Validated())
+    result = fields.validate(source.rows, source.header, columns.fields(),
+                             source.row_numbers())  # fmt: skip
+    return Plan(source, columns, result)
+
+
+def check(plan: Plan, skip_invalid: bool = False) -> None:
+    """Refuse a plan with unmapped columns, or with invalid rows unless they are skipped:
+    every problem of the file at once, so that one pass of corrections is enough."""
+    name = plan.source.name
+    if plan.problems:
+        listed = "\n  ".join(plan.problems)
+        raise InputError(f"{name}: nothing imported:\n  {listed}")
+    if plan.result.errors and not skip_invalid:
+        shown = "\n  ".join(plan.error_lines())
+        raise InputError(
+            f"{name}: {len(plan.result.errors)} problems, nothing imported:\n  {shown}\n"
+            "correct the file, or import the valid rows with --skip-invalid"
+        )
+    if not plan.result.records:
+        raise InputError(f"{name} has no valid rows to import")
+
+
 def import_file(
     archive: Archive,
     path: Path,
@@ -38,28 +117,40 @@ def import_file(
     extra_mapping: Mapping[str, str] | None = None,
     skip_invalid: bool = False,
     sheet: str | None = None,
+    ignore: Sequence[str] = (),
 ) -> tuple[store.Imported, list[fields.RowError]]:
     """Validate and import one list file. Invalid rows refuse the import unless skipped."""
-    source = listfile.read(path, sheet)
-    mapping = fields.column_mapping(source.header, extra_mapping or {})
-    result = fields.validate(source.rows, source.header, mapping)
-    if result.errors and not skip_invalid:
-        shown = "\n  ".join(str(e) for e in result.errors[:SHOWN_ERRORS])
-        more = len(result.errors) - SHOWN_ERRORS
-        tail = f"\n  and {more} more" if more > 0 else ""
-        raise InputError(
-            f"{path.name}: {len(result.errors)} problems, nothing imported:\n  {shown}{tail}\n"
-            "correct the file, or import the valid rows with --skip-invalid"
-        )
-    if not result.records:
-        raise InputError(f"{path.name} has no valid rows to import")
-    skipped = len({e.row for e in result.errors})
+    plan = plan_import(path, extra_mapping, ignore, sheet)
+    return write_import(archive, plan, name, skip_invalid)
+
+
+def write_import(
+    archive: Archive, plan: Plan, name: str, skip_invalid: bool = False, replaces: str = ""
+) -> tuple[store.Imported, list[fields.RowError]]:
+    """Import a planned list; with ``replaces`` (the reason), replace the list ``name``."""
+    check(plan, skip_invalid)
+    skipped = len({e.row for e in plan.result.errors})
+    args = (archive.store, name, plan.source, plan.columns.fields(), plan.result.records, skipped)
     with archive.write() as conn:
-        imported = store.import_list(
-            conn, archive.store, name, source, mapping, result.records, skipped
-        )
+        if replaces:
+            imported = store.replace_list(conn, *args, replaces, plan.columns.ignored())
+        else:
+            imported = store.import_list(conn, *args, plan.columns.ignored())
         checkpoints.sign_head(conn, archive.signer())
-    return imported, result.errors
+    return imported, plan.result.errors
+
+
+def remove(archive: Archive, name: str, reason: str) -> int:
+    """Take a list out of the current view (a new event; nothing is deleted)."""
+    with archive.write() as conn:
+        seq = store.remove_list(conn, name, reason)
+        checkpoints.sign_head(conn, archive.signer())
+    return seq
+
+
+def listing(archive: Archive, everything: bool = False) -> list[store.ListInfo]:
+    with archive.read() as conn:
+        return store.lists(conn, everything)
 
 
 def imported_as_json(imported: store.Imported, errors: Sequence[fields.RowError]) -> dict[str, Any]:

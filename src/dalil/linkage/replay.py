@@ -24,6 +24,7 @@ from dalil.linkage.tables import (
     link_pairs,
     link_runs,
     list_records,
+    list_removals,
     victim_lists,
 )
 from dalil.vault.changes import (
@@ -31,6 +32,7 @@ from dalil.vault.changes import (
     Change,
     Counted,
     Insert,
+    Mark,
     Payload,
     Prune,
     Row,
@@ -42,6 +44,8 @@ from dalil.vault.rules import Capability, TableRule
 IMPORTED = "lists.imported"
 DECIDED = "lists.decided"
 LINKED = "lists.linked"
+REMOVED = "lists.removed"  # a list taken out of the current view; its rows stay
+REPLACED = "lists.replaced"  # a list taken out and a corrected file imported under its name
 VERSION = 2  # the shape of the events this release writes
 
 
@@ -133,6 +137,34 @@ def _imported(event: Event) -> Iterator[Change]:
                       lambda row: str(row["fields"]))  # fmt: skip
 
 
+def _removal(event: Event, replaced_by: int | None) -> Iterator[Change]:
+    """The old list marked and the reason recorded; the mark comes first, so that the
+    name is free for the list that replaces it (one current list per name)."""
+    d = event.data
+    yield Mark(victim_lists, {"id": d["removes"]}, "removed_seq")
+    yield insert(
+        list_removals,
+        {
+            "seq": event.seq,
+            "list_id": d["removes"],
+            "replaced_by": replaced_by,
+            "reason": d["reason"],
+            "removed_by": d["operator"],
+            "removed_at": event.at,
+        },
+    )
+
+
+def _removed(event: Event) -> Iterator[Change]:
+    yield from _removal(event, None)
+
+
+def _replaced(event: Event) -> Iterator[Change]:
+    """A replacement is a removal and an import in one event: never one without the other."""
+    yield from _removal(event, event.data["list_id"])
+    yield from _imported(event)
+
+
 def _decided(event: Event) -> Iterator[Change]:
     d = event.data
     (list_a, record_a), (list_b, record_b) = parse_reference(d["a"]), parse_reference(d["b"])
@@ -181,13 +213,20 @@ def _linked(event: Event) -> Iterator[Change]:
 LINKAGE = Capability(
     name="linkage",
     tables=(
-        TableRule(victim_lists, origin="seq"),
+        TableRule(victim_lists, origin="seq", marks=("removed_seq",)),
         TableRule(list_records, origin="seq", order=("id",)),
+        TableRule(list_removals, origin="seq"),
         TableRule(link_decisions, origin="seq"),
         TableRule(link_runs, origin="seq"),
         TableRule(link_pairs, origin="seq", order=("record_a", "record_b")),
         TableRule(link_clusters, origin="seq", order=("record",)),
     ),
-    appliers={IMPORTED: _imported, DECIDED: _decided, LINKED: _linked},
+    appliers={
+        IMPORTED: _imported,
+        DECIDED: _decided,
+        LINKED: _linked,
+        REMOVED: _removed,
+        REPLACED: _replaced,
+    },
     pruners=frozenset({LINKED}),
 )

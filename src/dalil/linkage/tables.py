@@ -4,6 +4,10 @@ Records keep every field as imported (``fields`` is canonical JSON of the cleane
 hashed into the import event), so what the linkage used can always be traced back to
 the file. Decisions name records by list and record id, not by row number, so they
 survive re-importing a list and are re-applied on every linkage run.
+
+A list is never edited or deleted: removing or replacing it marks its row
+(``removed_seq``) and records why (``list_removals``); its records and the decisions
+about them stay, out of the current view.
 """
 
 from __future__ import annotations
@@ -19,21 +23,41 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from dalil.db.schema import SHA, TIME, metadata
+
+CURRENT = text("removed_seq IS NULL")
 
 victim_lists = Table(
     "victim_lists",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
     Column("file_name", Text, nullable=False),
     Column("file_sha256", SHA, nullable=False),
     Column("rows", Integer, nullable=False),
     Column("mapping", Text, nullable=False),  # canonical JSON: column → field
     Column("imported_at", TIME, nullable=False),
     Column("seq", BigInteger, nullable=False),
+    # The event that removed or replaced the list: its rows stay, out of the current view.
+    Column("removed_seq", BigInteger),
+    # One current list per name; a replaced list keeps its name on the list replacing it.
+    Index(None, "name", unique=True, sqlite_where=CURRENT, postgresql_where=CURRENT),
+)
+
+# Why a list left the current view: removed (a mistaken import) or replaced by a
+# corrected file (``replaced_by``, the list now current under the same name).
+list_removals = Table(
+    "list_removals",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("list_id", Integer, ForeignKey("victim_lists.id"), nullable=False),
+    Column("replaced_by", Integer, ForeignKey("victim_lists.id")),
+    Column("reason", Text, nullable=False),
+    Column("removed_by", Text, nullable=False),
+    Column("removed_at", TIME, nullable=False),
 )
 
 list_records = Table(
