@@ -78,8 +78,22 @@ class Built:
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def item(self, n: int) -> Path:
-        return self.root / "data" / self.numbers[n]
+    def file(self, n: int) -> Path:
+        return self.root / "data" / f"{self.numbers[n]}.jpg"
+
+    def metadata(self, n: int) -> Path:
+        return self.root / "data" / f"{self.numbers[n]}.json"
+
+    def proof(self, n: int) -> Path:
+        return self.root / "data" / f"{self.numbers[n]}.tlog-proof"
+
+    @property
+    def events_file(self) -> Path:
+        return self.root / "data" / "events.jsonl"
+
+    @property
+    def proofs_file(self) -> Path:
+        return self.root / "data" / "events.proofs"
 
 
 def photo(n: int) -> bytes:
@@ -279,24 +293,34 @@ def build_package(
     owned = {numbers[0]: [3, 1, 2, 5, 6, 7, 11], numbers[1]: [4, 1, 2, 8]}
     root.mkdir(parents=True)
     items = []
+    written: list[int] = []  # each event once, in the order the items first name it
+    proof_records = []
     for number, content in zip(numbers, photos, strict=True):
-        folder = root / number
-        (folder / "events").mkdir(parents=True)
-        (folder / f"{number}.jpg").write_bytes(content)
-        (folder / "metadata.json").write_bytes(_metadata(number, content, events, owned[number]))
-        for seq in owned[number]:
-            (folder / "events" / f"{seq}.json").write_bytes(events[seq])
-            proof = tree.inclusion_proof(seq, size)
-            (folder / "events" / f"{seq}.tlog-proof").write_bytes(tlog_proof(seq, proof, note))
-        sha = hashlib.sha256(content).hexdigest()
+        own = owned[number]
+        (root / f"{number}.jpg").write_bytes(content)
+        (root / f"{number}.json").write_bytes(_metadata(number, content, events, own))
+        receipt = own[0]
+        proof = tree.inclusion_proof(receipt, size)
+        (root / f"{number}.tlog-proof").write_bytes(tlog_proof(receipt, proof, note))
+        for seq in own:
+            if seq not in written:
+                written.append(seq)
+                hashes = "".join(
+                    base64.b64encode(h).decode() + "\n" for h in tree.inclusion_proof(seq, size)
+                )
+                proof_records.append(f"index {seq}\n{hashes}\n")
         items.append(
             {
                 "number": number,
-                "sha256": sha,
-                "file": f"data/{number}/{number}.jpg",
-                "metadata": f"data/{number}/metadata.json",
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "file": f"data/{number}.jpg",
+                "metadata": f"data/{number}.json",
+                "proof": f"data/{number}.tlog-proof",
+                "events": sorted(own),
             }
         )
+    (root / "events.jsonl").write_bytes(b"".join(events[seq] + b"\n" for seq in written))
+    (root / "events.proofs").write_text("".join(proof_records))
     rows = "".join(f"{i['number']},{i['sha256']}\n" for i in items)
     (root / "items.csv").write_text("number,sha256\n" + rows)
     bag_info = {

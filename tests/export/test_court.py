@@ -88,7 +88,7 @@ def test_verify_py_runs_on_python_3_9_alone_offline(package: Path, tmp_path: Pat
     shown = subprocess.run(command, cwd=package, capture_output=True, text=True)
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "RESULT: every check holds" in shown.stdout
-    (package / "data" / "ITEM-000002" / "metadata.json").write_bytes(b"{}")
+    (package / "data" / "ITEM-000002.json").write_bytes(b"{}")
     tampered = subprocess.run(command, cwd=package, capture_output=True, text=True)
     assert tampered.returncode == 1 and "ITEM-000002" in tampered.stdout
 
@@ -136,9 +136,7 @@ def test_a_package_of_one_case_names_nothing_it_does_not_disclose(
     assert verifier.check_package(package).ok
     consented = {
         m["report"]
-        for m in json.loads((package / "data" / "ITEM-000001" / "metadata.json").read_text())[
-            "identification"
-        ]
+        for m in json.loads((package / "data" / "ITEM-000001.json").read_text())["identification"]
     }
     secrets = _undisclosed(full, package) - consented
     assert len(secrets) > 20
@@ -185,11 +183,13 @@ def test_source_identifying_data_is_withheld_unless_the_custodian_includes_it(
 
 
 def _written(root: Path) -> str:
-    """Every file but the originals (named after their item) and verify.py."""
+    """Every file but the originals (the index's item files) and verify.py."""
+    index = json.loads((root / "dalil" / "package.json").read_text())
+    originals = {root / item["file"] for item in index["items"]}
     return "\n".join(
         p.read_text(encoding="utf-8")
         for p in _files(root)
-        if p.name != "verify.py" and not p.stem.startswith(p.parent.name)
+        if p.name != "verify.py" and p not in originals
     )
 
 
@@ -215,8 +215,8 @@ def test_exporting_again_to_a_recipient_proves_the_log_only_grew(
 
 
 def test_any_change_to_the_package_is_named(package: Path) -> None:
-    item = package / "data" / "ITEM-000001"
-    photo = next(item.glob("ITEM-000001.*"))
+    index = json.loads((package / "dalil" / "package.json").read_text())
+    photo = package / index["items"][0]["file"]
     photo.chmod(0o644)
     data = bytearray(photo.read_bytes())
     data[len(data) // 2] ^= 1
@@ -261,7 +261,7 @@ def test_the_profile_asks_for_its_fields(full: Archive, tmp_path: Path) -> None:
               "Confidentiality": "Confidential", "ERN-Prefix": "SYR"}  # fmt: skip
     package = _export(full, tmp_path / "icc", profile="icc", fields=fields, prefix="SYR").path
     info = (package / "bag-info.txt").read_text()
-    assert "Case-Reference: X-01" in info and (package / "data" / "SYR-000001").is_dir()
+    assert "Case-Reference: X-01" in info and (package / "data" / "SYR-000001.json").is_file()
     assert verifier.check_package(package).ok
 
 

@@ -19,9 +19,10 @@ import pytest
 
 from dalil import canonical
 from dalil.export.verifier import Report, check_package
+from dalil.vault import merkle
 from dalil.vault.note import Signer
 
-from .packages import ORIGIN, Built, build_package, cosign, rebag, seeded_key
+from .packages import ORIGIN, Built, build_package, cosign, rebag, seeded_key, tlog_proof
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +52,12 @@ def test_a_package_as_built_checks(pristine: Built) -> None:
     text = report.text()
     assert "RESULT: every check holds." in text
     assert "What this proves" in text and "What this does not prove" in text
-    assert "11 events proven in the log of 13 entries" in text
+    assert "9 events proven in the log of 13 entries" in text  # 1-8 and 11, each once
     assert "quorum 2 of (w1, w2): met" in text
 
 
 def test_what_is_not_checked_is_said(pristine: Built) -> None:
-    notes = "\n".join(check_package(pristine.root).notes)
+    notes = "\n".join(check_package(pristine.root).every_note())
     assert "withheld (as stated, not checkable)" in notes
     assert "catalogue.case (its event is withheld)" in notes
     assert "not checked: catalogue.case (its event is withheld), kind" in notes
@@ -69,7 +70,7 @@ def _edit(path: Path, old: bytes, new: bytes) -> None:
 
 
 def _metadata(built: Built, n: int = 0) -> Path:
-    return built.item(n) / "metadata.json"
+    return built.metadata(n)
 
 
 def _edit_metadata(built: Built, change: Callable[[dict[str, Any]], None], n: int = 0) -> None:
@@ -93,7 +94,7 @@ def _flip_base64(path: Path, line_start: str, at: int = 10) -> None:
 
 
 def _photo(built: Built, n: int = 0) -> Path:
-    return built.item(n) / f"{built.numbers[n]}.jpg"
+    return built.file(n)
 
 
 def _flip_photo_byte(built: Built) -> None:
@@ -102,31 +103,65 @@ def _flip_photo_byte(built: Built) -> None:
     _photo(built).write_bytes(bytes(data))
 
 
+def _records(built: Built) -> list[bytes]:
+    """The proof records of data/events.proofs, each with its blank line."""
+    return [r + b"\n\n" for r in built.proofs_file.read_bytes().split(b"\n\n")[:-1]]
+
+
+def _record_of(built: Built, seq: int) -> int:
+    return [r.startswith(f"index {seq}\n".encode()) for r in _records(built)].index(True)
+
+
 def _change_proof_hash(built: Built) -> None:
-    proof = built.item(0) / "events" / "3.tlog-proof"
-    lines = proof.read_bytes().split(b"\n")
-    raw = bytearray(base64.b64decode(lines[2]))
+    # The first hash of event 3's proof in data/events.proofs.
+    records = _records(built)
+    at = _record_of(built, 3)
+    lines = records[at].split(b"\n")
+    raw = bytearray(base64.b64decode(lines[1]))
     raw[0] ^= 0x01
-    lines[2] = base64.b64encode(bytes(raw))
-    proof.write_bytes(b"\n".join(lines))
+    lines[1] = base64.b64encode(bytes(raw))
+    records[at] = b"\n".join(lines)
+    built.proofs_file.write_bytes(b"".join(records))
 
 
 def _swap_proof(built: Built) -> None:
-    events = built.item(0) / "events"
-    shutil.copyfile(events / "5.tlog-proof", events / "3.tlog-proof")
+    # Event 3's proof replaced by event 5's (a valid proof of another entry).
+    records = _records(built)
+    records[_record_of(built, 3)] = records[_record_of(built, 5)]
+    built.proofs_file.write_bytes(b"".join(records))
 
 
 def _swap_in_another_items_event(built: Built) -> None:
-    # Item 1's receipt (event 3) replaced by item 2's (event 4) with its own valid proof.
-    mine, theirs = built.item(0) / "events", built.item(1) / "events"
-    for suffix in ("json", "tlog-proof"):
-        (mine / f"3.{suffix}").unlink()
-        shutil.copyfile(theirs / f"4.{suffix}", mine / f"4.{suffix}")
+    # Item 1's receipt (event 3) replaced by item 2's (event 4), with its own valid proof.
+    shutil.copyfile(built.proof(1), built.proof(0))
+    index = json.loads((built.root / "dalil" / "package.json").read_bytes())
+    index["items"][0]["events"] = sorted({*index["items"][0]["events"], 4} - {3})
+    (built.root / "dalil" / "package.json").write_bytes(canonical.dumps(index))
 
     def receipt(meta: dict[str, Any]) -> None:
         meta["receipts"][0]["event"] = 4
 
     _edit_metadata(built, receipt)
+
+
+def _drop_last_proof(built: Built) -> None:
+    built.proofs_file.write_bytes(b"".join(_records(built)[:-1]))
+
+
+def _add_undisclosed_event(built: Built) -> None:
+    # Event 9, in the log and validly proven, but named by no item.
+    path = merkle.MerkleTree([merkle.leaf_hash(e) for e in built.events]).inclusion_proof(9, 13)
+    with built.events_file.open("ab") as out:
+        out.write(built.events[9] + b"\n")
+    hashes = "".join(base64.b64encode(h).decode() + "\n" for h in path)
+    with built.proofs_file.open("a") as out:
+        out.write(f"index 9\n{hashes}\n")
+
+
+def _prove_a_non_receipt(built: Built) -> None:
+    # Item 1's own proof replaced by a valid proof of its batch's opening (event 1).
+    path = merkle.MerkleTree([merkle.leaf_hash(e) for e in built.events]).inclusion_proof(1, 13)
+    built.proof(0).write_bytes(tlog_proof(1, path, built.note))
 
 
 def _resign_with_unknown_key(built: Built) -> None:
@@ -137,7 +172,7 @@ def _resign_with_unknown_key(built: Built) -> None:
     for w in built.witnesses:
         forged = cosign(forged, w.key_name, w.key)
     checkpoint.write_text(forged)
-    for proof in built.root.glob("data/*/events/*.tlog-proof"):
+    for proof in built.root.glob("data/*.tlog-proof"):
         data = proof.read_text()
         proof.write_text(data[: data.index("\n\n") + 2] + forged)
 
@@ -147,7 +182,7 @@ def _drop_cosignature(built: Built) -> None:
     text = checkpoint.read_text()
     kept = "\n".join(line for line in text.split("\n") if "witness2" not in line)
     checkpoint.write_text(kept)
-    for proof in built.root.glob("data/*/events/*.tlog-proof"):
+    for proof in built.root.glob("data/*.tlog-proof"):
         data = proof.read_text()
         proof.write_text(data[: data.index("\n\n") + 2] + kept)
 
@@ -185,7 +220,7 @@ TAMPERING: list[tuple[str, Callable[[Built], object], bool, str, str]] = [
     ("a tag file added", lambda b: (b.root / "dalil" / "extra.txt").write_text("x"), False,
      "bag", "dalil/extra.txt is in the bag but not listed in tagmanifest-sha256.txt"),
     ("a metadata file", _set(["receipts", 0, "path"], "elsewhere.jpg"), False, "bag",
-     "metadata.json does not have"),
+     "ICC-2026-000001.json does not have"),
     ("a metadata file, manifests rewritten", _set(["receipts", 0, "path"], "elsewhere.jpg"),
      True, "items", "receipts[0] says path is \"elsewhere.jpg\", but event 3"),
     ("a receipt's time", _set(["receipts", 0, "received_at"], "2020-01-01T00:00:00Z"), True,
@@ -207,22 +242,33 @@ TAMPERING: list[tuple[str, Callable[[Built], object], bool, str, str]] = [
      "nothing in the log backs it"),
     ("the item's size", _set(["size"], 1), True, "items", "size"),
     ("an event named that is not disclosed", _set(["claims", 0, "event"], 9), True, "items",
-     "names event 9, which the item's events folder does not prove"),
+     "names event 9, which is not one of the item's proven events"),
     ("an event of another type", _set(["claims", 0, "event"], 1), True, "items",
      "a batch.opened event, not a claim.recorded event"),
     ("another item's event", _swap_in_another_items_event, True, "items",
      "names event 4, which is about another file"),
-    ("an event's bytes",
-     lambda b: _edit(b.item(0) / "events" / "3.json", b"a/one.jpg", b"a/won.jpg"), True,
-     "events", "3.json: its inclusion proof does not lead to the checkpoint's root"),
-    ("a proof hash", _change_proof_hash, True, "events",
-     "3.json: its inclusion proof does not lead"),
+    ("an event's bytes", lambda b: _edit(b.events_file, b"a/one.jpg", b"a/won.jpg"), True,
+     "events", "its inclusion proof does not lead to the checkpoint's root"),
+    ("a proof hash", _change_proof_hash, True, "events", "its inclusion proof does not lead"),
     ("a swapped proof", _swap_proof, True, "events", "its proof is of log entry 5, not 3"),
+    ("an item's own proof of another event", _prove_a_non_receipt, True, "events",
+     "it proves event 1, which is no receipt"),
+    ("an item's own proof of another item's receipt",
+     lambda b: shutil.copyfile(b.proof(1), b.proof(0)), True, "events",
+     "it proves log entry 4, not one of the item's"),
+    ("an item's own proof removed", lambda b: b.proof(0).unlink(), True, "events",
+     "ICC-2026-000001.tlog-proof: cannot be read"),
+    ("an event disclosed that no item names", _add_undisclosed_event, True, "events",
+     "event 9: no item of the index names it"),
+    ("an event twice",
+     lambda b: (b.events_file.write_bytes(b.events_file.read_bytes() + b.events[3] + b"\n"),
+                b.proofs_file.write_bytes(b.proofs_file.read_bytes() + _records(b)[0])),
+     True, "events", "event 3 appears twice"),
     ("the checkpoint", lambda b: _edit(b.root / "dalil" / "checkpoint.txt", b"\n13\n", b"\n14\n"),
      True, "checkpoint", "the log's signature does not verify"),
     ("the checkpoint, in a proof",
-     lambda b: _edit(b.item(1) / "events" / "4.tlog-proof", b"\n13\n", b"\n14\n"), True,
-     "events", "its proof carries another checkpoint"),
+     lambda b: _edit(b.proof(1), b"\n13\n", b"\n14\n"), True,
+     "events", "it carries another checkpoint"),
     ("a signature", lambda b: _flip_base64(b.root / "dalil" / "checkpoint.txt", "\u2014 dalil"),
      True, "checkpoint", "the log's signature does not verify"),
     ("a cosignature",
@@ -250,16 +296,18 @@ TAMPERING: list[tuple[str, Callable[[Built], object], bool, str, str]] = [
     ("an item's hash in the index", lambda b: _edit(b.root / "dalil" / "package.json",
                                                     b'"sha256":"', b'"sha256":"0'), True,
      "index", "not a SHA-256"),
-    ("a payload file added", lambda b: (b.item(0) / "note.txt").write_text("x"), True, "items",
-     "note.txt: it belongs to no item of the index"),
+    ("a payload file added", lambda b: (b.root / "data" / "note.txt").write_text("x"), True,
+     "items", "data/note.txt: it belongs to no item of the index"),
     ("items.csv", lambda b: _edit(b.root / "data" / "items.csv", b"000002", b"000003"), True,
      "items", "data/items.csv: its items are not the index's"),
     ("a metadata file not canonical",
      lambda b: _metadata(b).write_bytes(_metadata(b).read_bytes() + b" "), True, "items",
      "not canonical JSON"),
-    ("an event file without its proof",
-     lambda b: (b.item(0) / "events" / "7.tlog-proof").unlink(), True, "events",
-     "it has no proof beside it"),
+    ("an event without its proof", _drop_last_proof, True, "events",
+     "data/events.proofs has no proof for it"),
+    ("an item's list of events",
+     lambda b: _edit(b.root / "dalil" / "package.json", b'"events":[1,2,3', b'"events":[1,3'),
+     True, "items", "names event 2, which is not one of the item's proven events"),
 ]  # fmt: skip
 
 
@@ -332,7 +380,7 @@ def test_an_unknown_section_is_reported_not_checked(built: Built) -> None:
     rebag(built.root)
     report = check_package(built.root)
     assert report.ok, _failures(report)
-    assert any("'provenance'" in n and "not checked" in n for n in report.notes)
+    assert any("'provenance'" in n and "not checked" in n for n in report.every_note())
 
 
 def test_values_tied_to_no_event_are_reported_not_checked(built: Built) -> None:
@@ -340,7 +388,7 @@ def test_values_tied_to_no_event_are_reported_not_checked(built: Built) -> None:
     rebag(built.root)
     report = check_package(built.root)
     assert report.ok, _failures(report)
-    assert any("identification.court_record" in n for n in report.notes)
+    assert any("identification.court_record" in n for n in report.every_note())
 
 
 def test_a_folder_that_is_not_a_package_is_named(tmp_path: Path) -> None:
@@ -354,13 +402,13 @@ def test_unknown_signatures_are_ignored_and_said(built: Built) -> None:
     checkpoint = built.root / "dalil" / "checkpoint.txt"
     stranger = cosign(checkpoint.read_text(), "stranger.example/w", seeded_key("stranger"))
     checkpoint.write_text(stranger)
-    for proof in built.root.glob("data/*/events/*.tlog-proof"):
+    for proof in built.root.glob("data/*.tlog-proof"):
         data = proof.read_text()
         proof.write_text(data[: data.index("\n\n") + 2] + stranger)
     rebag(built.root)
     report = check_package(built.root)
     assert report.ok, _failures(report)
-    assert any("stranger.example/w" in n and "ignored" in n for n in report.notes)
+    assert any("stranger.example/w" in n and "ignored" in n for n in report.every_note())
 
 
 def test_failures_read_as_sentences(built: Built) -> None:

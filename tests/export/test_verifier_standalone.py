@@ -87,7 +87,7 @@ def test_verify_py_fails_a_tampered_package_naming_the_change(
 ) -> None:
     tampered = tmp_path / "tampered"
     shutil.copytree(package, tampered)
-    metadata = next(tampered.glob("data/*-000001/metadata.json"))
+    metadata = next(tampered.glob("data/*-000001.json"))
     metadata.write_bytes(metadata.read_bytes().replace(b"a/one.jpg", b"a/uno.jpg"))
     rebag(tampered)
     done = _run(prefix, python, tampered)

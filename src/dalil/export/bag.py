@@ -118,6 +118,10 @@ class BagWriter:
         self._collect()
         return {e.path: e.digests["sha512"] for e in self.payload}
 
+    def open_payload(self, path: str) -> PayloadStream:
+        """A payload file written piece by piece (``close`` lists it in the manifests)."""
+        return PayloadStream(self, "data/" + path)
+
     def add_tag(self, path: str, data: bytes) -> None:
         """A tag file (outside ``data/``), listed in the tag manifests."""
         self.tags.append(self._write(path, data))
@@ -160,3 +164,28 @@ def _manifest(entries: list[Entry], algorithm: str) -> bytes:
 def sync_tree() -> None:
     """Make the written package durable (what `cp -r` then `sync` does for a copy)."""
     os.sync()
+
+
+class PayloadStream:
+    """One payload file appended to in pieces, hashed as it is written: a file of many
+    small records (the package's events) costs one file, not one per record."""
+
+    def __init__(self, writer: BagWriter, path: str) -> None:
+        self._writer, self._path = writer, path
+        self._file = open(writer._place(path), "xb")  # noqa: SIM115
+        self._hashes = {name: hashlib.new(name) for name in ALGORITHMS}
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        """Append ``data``; returns the offset it starts at."""
+        offset = self.size
+        self._file.write(data)
+        for h in self._hashes.values():
+            h.update(data)
+        self.size += len(data)
+        return offset
+
+    def close(self) -> None:
+        self._file.close()
+        digests = {name: h.hexdigest() for name, h in self._hashes.items()}
+        self._writer.payload.append(Entry(self._path, self.size, digests))

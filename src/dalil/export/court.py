@@ -44,6 +44,8 @@ from dalil.vault.writer import Writer
 VERIFIER = Path(__file__).with_name("verifier.py")
 FORMAT = "dalil-court-package/1"
 CHUNK = 200
+EVENTS = "events.jsonl"  # every disclosed event once, its exact logged bytes, one per line
+PROOFS = "events.proofs"  # the inclusion proof of each line of events.jsonl, in order
 
 
 @dataclass(frozen=True)
@@ -148,14 +150,15 @@ def export_court(
     numbered = [(f"{request.prefix}-{i:06d}", sha) for i, sha in enumerate(items, start=1)]
     writer = bag.BagWriter(request.out)
     with archive.read() as conn:
-        files, events = _write_items(archive, conn, writer, numbered, checkpoint, request, reporter)
+        entries, events = _write_items(archive, conn, writer, numbered, checkpoint, request,
+                                       reporter)  # fmt: skip
         tree = merkle.MerkleTree(custody.leaves(conn, checkpoint.size))
         for old in earlier:
             proof = tree.consistency_proof(old.size, checkpoint.size)
             writer.add_tag(f"dalil/earlier/{old.size}.checkpoint.txt", old.note.encode())
             writer.add_tag(f"dalil/earlier/{old.size}.consistency.txt",
                            proofs.hash_lines(proof).encode())  # fmt: skip
-    package = _index(archive, request, reference, checkpoint, files, earlier)
+    package = _index(archive, request, reference, checkpoint, entries, earlier)
     writer.add_tag("dalil/package.json", canonical.dumps(package))
     writer.add_tag("dalil/checkpoint.txt", checkpoint.note.encode())
     writer.add_tag("dalil/policy.txt", rules.text().encode())
@@ -217,14 +220,20 @@ def _write_items(
     checkpoint: Any,
     request: CourtRequest,
     reporter: Reporter,
-) -> tuple[list[tuple[str, str, str]], int]:
-    """Every item's bytes, dossier, events and proofs; the CSV. Returns each item's
-    (number, SHA-256, payload file) and the number of events written."""
+) -> tuple[list[dict[str, Any]], int]:
+    """Every item's bytes, dossier and receipt proof; each disclosed event once, with its
+    proof; the CSV. Returns the index's entry of each item and the number of events.
+
+    The package's files are few and flat (three per item, no folder per item): creating
+    a file costs about as much as copying a photo, so per-item folders of events would
+    make the package several times slower to write than a copy of the photos."""
     tree = merkle.MerkleTree(custody.leaves(conn, checkpoint.size))
     gatherer = dossier.Gatherer(conn, [sha for _, sha in numbered], dossier.Options())
     rows: list[dict[str, str]] = []
-    files: list[tuple[str, str, str]] = []
-    events = 0
+    entries: list[dict[str, Any]] = []
+    events = writer.open_payload(EVENTS)
+    proven = writer.open_payload(PROOFS)
+    written: set[int] = set()
     reporter.start("writing the package", len(numbered), "items")
     for chunk in _chunks(numbered):
         for item in gatherer.gather(chunk):
@@ -234,34 +243,49 @@ def _write_items(
                 metadata = dossier.protect_source(metadata)
                 item.events = _without_source(item, metadata)
             kept = set(item.events)
-            _check_provable(item, metadata, kept, checkpoint.size)
+            anchor = _anchor(item, metadata, kept, checkpoint.size)
             metadata = _covered(metadata, kept)
-            folder = item.number
+            number = item.number
             source = archive.store.path_for(item.sha256)
-            writer.copy_payload(f"{folder}/{item.file_name}", source, item.sha256, item.size)
-            writer.add_payload(f"{folder}/metadata.json", canonical.dumps(metadata))
+            writer.copy_payload(item.file_name, source, item.sha256, item.size)
+            writer.add_payload(f"{number}.json", canonical.dumps(metadata))
+            receipt = proofs.tlog_proof(anchor, tree.inclusion_proof(anchor, checkpoint.size),
+                                        checkpoint.note)  # fmt: skip
+            writer.add_payload(f"{number}.tlog-proof", receipt.encode())
             for seq, body in item.events.items():
-                proof = tree.inclusion_proof(seq, checkpoint.size)
-                writer.add_payload(f"{folder}/events/{seq}.json", body)
-                text = proofs.tlog_proof(seq, proof, checkpoint.note)
-                writer.add_payload(f"{folder}/events/{seq}.tlog-proof", text.encode())
-                events += 1
+                if seq not in written:
+                    events.write(body + b"\n")
+                    path = tree.inclusion_proof(seq, checkpoint.size)
+                    proven.write(proofs.proof_record(seq, path).encode())
+                    written.add(seq)
             rows.append(_csv_row(item, metadata))
-            files.append((item.number, item.sha256, f"data/{folder}/{item.file_name}"))
+            entries.append(
+                {
+                    "number": number,
+                    "sha256": item.sha256,
+                    "file": f"data/{item.file_name}",
+                    "metadata": f"data/{number}.json",
+                    "proof": f"data/{number}.tlog-proof",
+                    "events": sorted(kept),
+                }
+            )
             reporter.advance()
+    events.close()
+    proven.close()
     reporter.finish()
     writer.add_payload("items.csv", _csv(rows, writer))
-    return files, events
+    return entries, len(written)
 
 
-def _check_provable(
-    item: dossier.Dossier, metadata: dict[str, Any], kept: set[int], size: int
-) -> None:
-    """Refuse an item whose receipt the package could not prove."""
-    if any(r["event"] in kept for r in metadata["receipts"]):
-        return
-    if metadata.get("stored", {}).get("event") in kept:
-        return
+def _anchor(item: dossier.Dossier, metadata: dict[str, Any], kept: set[int], size: int) -> int:
+    """The event the item's own ``.tlog-proof`` proves: its first disclosed receipt, or the
+    event that stored it (an object dalil made). Refuse an item the package cannot prove."""
+    for receipt in metadata["receipts"]:
+        if receipt["event"] in kept:
+            return int(receipt["event"])
+    stored = metadata.get("stored", {}).get("event")
+    if stored in kept:
+        return int(stored)
     if metadata.get("withheld", {}).get("receipts inside an archive file not disclosed"):
         raise InputError(
             f"{item.sha256} was received only inside an archive file (zip, tar) that is not "
@@ -338,7 +362,7 @@ def _csv_row(item: dossier.Dossier, meta: dict[str, Any]) -> dict[str, str]:
         "number": item.number,
         "sha256": item.sha256,
         "size": str(item.size),
-        "file": f"data/{item.number}/{item.file_name}",
+        "file": f"data/{item.file_name}",
         "original paths": " | ".join(r["path"] for r in meta["receipts"]),
         "batch": " | ".join(str(b["batch"]) for b in meta["batches"]),
         "custodian": " | ".join(sorted({b["custodian"] for b in meta["batches"]})),
@@ -383,7 +407,7 @@ def _index(
     request: CourtRequest,
     reference: str,
     checkpoint: Any,
-    files: list[tuple[str, str, str]],
+    entries: list[dict[str, Any]],
     earlier: list[Any],
 ) -> dict[str, Any]:
     return {
@@ -393,15 +417,7 @@ def _index(
         "purpose": request.purpose,
         "log": {"origin": archive.verifier.name, "verifier_key": str(archive.verifier)},
         "checkpoint": {"size": checkpoint.size, "root": checkpoint.root},
-        "items": [
-            {
-                "number": number,
-                "sha256": sha,
-                "file": path,
-                "metadata": f"data/{number}/metadata.json",
-            }
-            for number, sha, path in files
-        ],
+        "items": entries,
         "earlier": [
             {
                 "size": old.size,
@@ -434,9 +450,11 @@ any checkpoint this recipient received before, and that each item's metadata say
 its events say. It prints what it checked, what that proves and what it does not, and
 exits with status 1 naming any failure.
 
-data/items.csv lists the items; data/ITEM/ holds each item's original bytes exactly as
-received, its metadata and its events with their proofs. The format is described in
-dalil's documentation (docs/court-package.md).
+data/items.csv lists the items. For each item, data/ holds its original bytes exactly as
+received (NUMBER.jpg or the like), its metadata (NUMBER.json) and the proof that the log
+holds its receipt (NUMBER.tlog-proof, C2SP tlog-proof); data/events.jsonl holds every
+disclosed custody event once, as logged, and data/events.proofs the inclusion proof of
+each. The format is described in dalil's documentation (docs/court-package.md).
 """
 
 

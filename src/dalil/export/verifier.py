@@ -23,9 +23,10 @@ against them; nothing is imported but Python's standard library:
 - The bag: BagIt 1.0, RFC 8493.
 - The package's own layout: docs/court-package.md of dalil.
 
-How ``metadata.json`` is checked: every fact is an object naming its event, ``{"event":
-SEQ, key: value, ...}``; each key must equal the same key of the event's ``data`` (``at``
-is the event's time, as are ``received_at`` of a receipt and ``opened_at`` of a batch), a
+How an item's metadata (``data/NUMBER.json``) is checked: every fact is an object naming
+its event, ``{"event": SEQ, key: value, ...}``; each key must equal the same key of the
+event's ``data`` (``at`` is the event's time, as are ``received_at`` of a receipt and
+``opened_at`` of a batch), a
 finding's ``body`` must hash to the event's ``body_sha256`` and described ``facts`` to its
 ``facts_sha256``. A key the event does not hold is a failure; a section this checker does
 not know, and values tied to no event, are reported as not checked.
@@ -49,7 +50,7 @@ import stat
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Tuple
 
@@ -1043,6 +1044,22 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    # Notes about items, each message with the metadata files it applies to: one line
+    # for all the items it concerns, not one per item.
+    item_notes: dict[str, list[str]] = field(default_factory=dict)
+
+    def note_item(self, where: str, message: str) -> None:
+        self.item_notes.setdefault(message, []).append(where)
+
+    def every_note(self) -> list[str]:
+        """The notes, those about items grouped by what they say."""
+        grouped = []
+        for message, places in self.item_notes.items():
+            if len(places) == 1:
+                grouped.append(f"{places[0]}: {message}")
+            else:
+                grouped.append(f"{len(places)} items ({places[0]} to {places[-1]}): {message}")
+        return self.notes + grouped
 
     @property
     def ok(self) -> bool:
@@ -1083,7 +1100,7 @@ class Report:
                 {"check": f.check, "subject": f.subject, "message": f.message}
                 for f in self.failures
             ],
-            "notes": list(self.notes),
+            "notes": self.every_note(),
         }
 
 
@@ -1092,7 +1109,7 @@ _PROVES = (
     "Each custody event in the package is one the archive recorded in its log, at the "
     "position given, and the log the archive signed (and the witnesses cosigned) holds it.",
     "Each item's bytes are the bytes the archive recorded receiving, and each fact in its "
-    "metadata.json that names an event says what that event says.",
+    "metadata that names an event says what that event says.",
     "Where the package holds earlier checkpoints: the log was only added to since them, "
     "never rewritten.",
 )
@@ -1148,10 +1165,11 @@ def _report_lines(report: Report) -> Iterator[str]:
     yield "What this does not prove"
     for line in _DOES_NOT_PROVE:
         yield _wrap(f"- {line}", "  ", "  ")
-    if report.notes:
+    notes = report.every_note()
+    if notes:
         yield ""
         yield "Notes (not checked, or checked only in part)"
-        for note in report.notes:
+        for note in notes:
             yield _wrap(f"- {note}", "  ", "  ")
 
 
@@ -1179,7 +1197,8 @@ _BAG_INFO_LABELS = (
     "Disclosure-Recipient", "Bag-Software-Agent",
 )  # fmt: skip
 _ITEM_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-_EVENT_FILE = re.compile(r"(0|[1-9][0-9]{0,19})\.(json|tlog-proof)")
+EVENTS = "data/events.jsonl"
+PROOFS = "data/events.proofs"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -1202,6 +1221,8 @@ class Item:
     sha256: str
     file: str
     metadata: str
+    proof: str  # the C2SP tlog-proof of its receipt
+    events: Tuple[int, ...]  # the disclosed events about it, in data/events.jsonl
 
 
 @dataclass
@@ -1261,14 +1282,21 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _read(pkg: _Package, check: str, relative: str, limit: int) -> bytes | None:
-    """A file of the package, or None with the failure recorded under ``check``."""
+def _path_of(pkg: _Package, check: str, relative: str) -> str | None:
+    """Where a file of the package is, or None (recorded) if it would lead outside it."""
     why = unsafe_path(relative)
-    path = os.path.join(pkg.root, *relative.split("/"))
     if why is None and not _inside(pkg.bag, relative):
         why = "it leads outside the package"
     if why is not None:
         pkg.report.fail(check, relative, f"cannot be read: {why}")
+        return None
+    return os.path.join(pkg.root, *relative.split("/"))
+
+
+def _read(pkg: _Package, check: str, relative: str, limit: int) -> bytes | None:
+    """A file of the package, or None with the failure recorded under ``check``."""
+    path = _path_of(pkg, check, relative)
+    if path is None:
         return None
     try:
         return _read_limited(path, limit)
@@ -1383,26 +1411,58 @@ def _read_items(pkg: _Package, entries: Any) -> list[Item]:
         pkg.report.fail("index", "dalil/package.json", "it has no list of items")
         return []
     items: list[Item] = []
-    for number, entry in enumerate(entries):
-        keys = [f.name for f in fields(Item)]
-        values = [entry.get(k) if isinstance(entry, dict) else None for k in keys]
-        item = Item(*map(str, values)) if all(isinstance(v, str) for v in values) else None
-        where = f"dalil/package.json, item {number + 1}"
+    numbers: set[str] = set()
+    for n, entry in enumerate(entries):
+        where = f"dalil/package.json, item {n + 1}"
+        item = _item(entry)
         if item is None or not _ITEM_NUMBER.fullmatch(item.number):
-            pkg.report.fail("index", where, "it is not an item (number, sha256, file, metadata)")
+            pkg.report.fail(
+                "index", where, "it is not an item (number, sha256, file, metadata, proof, events)"
+            )
         elif not _SHA256.fullmatch(item.sha256):
             pkg.report.fail("index", where, "its sha256 is not a SHA-256 in lowercase hex")
-        elif any(i.number == item.number for i in items):
+        elif item.number in numbers:
             pkg.report.fail("index", where, f"the number {item.number} is listed twice")
-        elif not all(_in_item(item, p) for p in (item.file, item.metadata)):
-            pkg.report.fail("index", where, f"its files are not in the folder data/{item.number}/")
+        elif not _own_files(item):
+            pkg.report.fail(
+                "index",
+                where,
+                f"its files are not data/{item.number}.EXT, data/{item.number}.json and "
+                f"data/{item.number}.tlog-proof",
+            )
+        elif list(item.events) != sorted(set(item.events)):
+            pkg.report.fail("index", where, "its events are not listed once each, in order")
         else:
             items.append(item)
+            numbers.add(item.number)
     return items
 
 
-def _in_item(item: Item, relative: str) -> bool:
-    return unsafe_path(relative) is None and _normal(relative).startswith(f"data/{item.number}/")
+def _item(entry: Any) -> Item | None:
+    if not isinstance(entry, dict):
+        return None
+    texts = [entry.get(k) for k in ("number", "sha256", "file", "metadata", "proof")]
+    events = entry.get("events")
+    if not all(isinstance(v, str) for v in texts) or not isinstance(events, list):
+        return None
+    if not all(_is_int(seq) and seq >= 0 for seq in events):
+        return None
+    number, sha256, file, metadata, proof = (str(v) for v in texts)
+    return Item(number, sha256, file, metadata, proof, tuple(events))
+
+
+def _own_files(item: Item) -> bool:
+    """The item's three files sit directly in data/, named by its number."""
+    stem = f"data/{item.number}"
+    if item.metadata != stem + ".json" or item.proof != stem + ".tlog-proof":
+        return False
+    name = item.file
+    return (
+        unsafe_path(name) is None
+        and name.startswith(stem + ".")
+        and "/" not in name[len("data/") :]
+        and name not in (item.metadata, item.proof)
+    )
 
 
 def _read_policy(pkg: _Package) -> None:
@@ -1548,104 +1608,206 @@ def _cosigned_at(note: Note, key: VerifierKey) -> str:
 
 
 def _check_events_and_items(pkg: _Package) -> None:
-    """Each item in turn: its events proven, then its facts checked against them. Only one
-    item's events are held at a time, so memory does not grow with the package."""
+    """Every disclosed event proven once, then each item in turn: its receipt's own proof,
+    then its facts checked against its events. Events are located by their offset in
+    data/events.jsonl and read back one item at a time, so only that index of offsets
+    grows with the package, never the events themselves."""
     report = pkg.report
     events_check = report.start(
         "events",
         "Every custody event: its leaf hash (RFC 6962) and inclusion proof lead to the "
-        "checkpoint's root, and the proof carries that same checkpoint",
+        "checkpoint's root, and each item's own proof carries that same checkpoint",
     )
     items_check = report.start(
         "items",
         "Every item: its bytes are the ones its receipts record, and each fact in its "
-        "metadata.json is what the event it names says",
+        "metadata is what the event it names says",
     )
-    folders = _event_files(pkg)
-    accounted = {"data/items.csv"}
-    proven = 0
+    log = _EventLog(pkg)
+    log.prove()
+    accounted = {"data/items.csv", EVENTS, PROOFS}
+    named: set[int] = set()
     for item in pkg.items:
-        accounted.update((_normal(item.file), _normal(item.metadata)))
-        names = folders.pop(item.number, set())
-        accounted.update(f"data/{item.number}/events/{n}" for n in names)
-        events = _item_events(pkg, item, names)
-        proven += len(events)
+        accounted.update((_normal(item.file), item.metadata, item.proof))
+        named.update(item.events)
+        events = log.events_of(item)
+        _check_item_proof(pkg, item, log)
         _check_item(pkg, item, events)
+    log.close()
+    for seq in sorted(set(log.located) - named):
+        report.fail("events", f"{EVENTS}, event {seq}", "no item of the index names it")
     for relative in sorted(set(pkg.bag.payload) - accounted):
         report.fail("items", relative, "it belongs to no item of the index")
     _check_items_csv(pkg)
     size = pkg.checkpoint.size if pkg.checkpoint else "?"
-    events_check.details.append(f"{proven} events proven in the log of {size} entries")
+    events_check.details.append(f"{len(log.located)} events proven in the log of {size} entries")
     items_check.details.append(f"{len(pkg.items)} items")
 
 
-def _event_files(pkg: _Package) -> dict[str, set[str]]:
-    """The names of the files in each item's events folder, from one pass over the bag."""
-    folders: dict[str, set[str]] = {}
-    for relative in pkg.bag.payload:
-        parts = relative.split("/")
-        if len(parts) == 4 and parts[2] == "events":
-            folders.setdefault(parts[1], set()).add(parts[3])
-    return folders
+class _EventLog:
+    """data/events.jsonl and data/events.proofs: each line an event's exact logged bytes,
+    each proof record (``index N``, the path's hashes, a blank line) the proof of the
+    line in the same place."""
 
+    def __init__(self, pkg: _Package) -> None:
+        self.pkg = pkg
+        self.located: dict[int, Tuple[int, int]] = {}  # proven: seq -> (offset, length)
+        self.failed: set[int] = set()
+        self._handle: Any = None
+        self._recent: dict[int, Event] = {}
 
-def _item_events(pkg: _Package, item: Item, names: set[str]) -> dict[int, Event]:
-    folder = f"data/{item.number}/events/"
-    kinds: dict[int, set[str]] = {}
-    for name in sorted(names):
-        match = _EVENT_FILE.fullmatch(name)
-        if match is None:
-            pkg.report.fail(
-                "events", folder + name, "not an event (SEQ.json) or proof (SEQ.tlog-proof)"
-            )
+    def fail(self, where: str, message: str) -> None:
+        self.pkg.report.fail("events", where, message)
+
+    def _open(self, relative: str) -> Any:
+        if relative not in self.pkg.bag.payload:
+            if self.pkg.items:
+                self.fail(relative, "the package has no such file: no event can be proven")
+            return None
+        path = _path_of(self.pkg, "events", relative)
+        if path is None:
+            return None
+        try:
+            return open(path, "rb")
+        except OSError as exc:
+            self.fail(relative, f"cannot be read: {_reason(exc)}")
+            return None
+
+    def prove(self) -> None:
+        events = self._open(EVENTS)
+        proofs = self._open(PROOFS) if events is not None else None
+        if events is None or proofs is None:
+            if events is not None:
+                events.close()
+            return
+        with proofs:
+            offset, line_number = 0, 0
+            while True:
+                line = events.readline(MAX_EVENT_BYTES + 1)
+                if not line:
+                    break
+                line_number += 1
+                where = f"{EVENTS}, line {line_number}"
+                if not line.endswith(b"\n"):
+                    self.fail(where, "it is too long for an event, or the file ends mid-line")
+                    break
+                try:
+                    record = _proof_record(proofs)
+                except VerifyError as exc:
+                    self.fail(f"{PROOFS}, record {line_number}", str(exc))
+                    break
+                if record is None:
+                    self.fail(where, f"{PROOFS} has no proof for it")
+                    break
+                self._prove(where, offset, line[:-1], *record)
+                offset += len(line)
+            try:
+                if _proof_record(proofs) is not None:
+                    self.fail(PROOFS, f"it holds more proofs than {EVENTS} has events")
+            except VerifyError as exc:
+                self.fail(PROOFS, str(exc))
+        self._handle = events
+
+    def _prove(self, where: str, offset: int, body: bytes, index: int, path: list[bytes]) -> None:
+        checkpoint = self.pkg.checkpoint
+        event = _parse_event(self.pkg, where, None, body)
+        seq = index if event is None else event.seq
+        if seq in self.located or seq in self.failed:
+            self.fail(where, f"event {seq} appears twice")
+            return
+        self.failed.add(seq)
+        if event is None:
+            return
+        if index != seq:
+            self.fail(where, f"its proof is of log entry {index}, not {seq}: another's proof")
+        elif checkpoint is None:
+            self.fail(where, "there is no checkpoint to prove it against")
+        elif not verify_inclusion(leaf_hash(body), seq, checkpoint.size, path, checkpoint.root):
+            why = "the event or its proof was altered"
+            self.fail(where, f"its inclusion proof does not lead to the checkpoint's root: {why}")
         else:
-            kinds.setdefault(int(match.group(1)), set()).add(match.group(2))
-    events: dict[int, Event] = {}
-    for seq, found in sorted(kinds.items()):
-        if found != {"json", "tlog-proof"}:
-            lacking = "proof" if "json" in found else "event"
-            pkg.report.fail("events", f"{folder}{seq}", f"it has no {lacking} beside it")
-            continue
-        event = _check_event(pkg, folder, seq)
-        if event is not None:
-            events[seq] = event
-    return events
+            self.failed.discard(seq)
+            self.located[seq] = (offset, len(body))
+
+    def body(self, seq: int) -> bytes:
+        offset, length = self.located[seq]
+        self._handle.seek(offset)
+        data: bytes = self._handle.read(length)
+        return data
+
+    def events_of(self, item: Item) -> dict[int, Event]:
+        """The item's proven events (one missing or unproven is a failure)."""
+        found: dict[int, Event] = {}
+        for seq in item.events:
+            if seq in self.failed:
+                continue  # already named where it failed
+            if seq not in self.located:
+                self.fail(item.metadata, f"its event {seq} is not in {EVENTS}")
+                continue
+            event = self._recent.get(seq)
+            if event is None:
+                event = _parse_event(self.pkg, f"{EVENTS}, event {seq}", seq, self.body(seq))
+                if event is None:
+                    continue
+                if len(self._recent) >= 4096:  # shared events (a batch's) are read once
+                    self._recent.clear()
+                self._recent[seq] = event
+            found[seq] = event
+        return found
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
 
 
-def _check_event(pkg: _Package, folder: str, seq: int) -> Event | None:
-    """The event ``folder/seq.json``, if its proof leads to the checkpoint; else None."""
-    where = f"{folder}{seq}.json"
-    body = _read(pkg, "events", where, MAX_EVENT_BYTES)
-    data = _read(pkg, "events", f"{folder}{seq}.tlog-proof", MAX_PROOF_BYTES)
-    if body is None or data is None:
+def _proof_record(handle: Any) -> Tuple[int, list[bytes]] | None:
+    """The next record of data/events.proofs, None at its end."""
+    first = handle.readline(64)
+    if not first:
         return None
+    if not first.startswith(b"index ") or not first.endswith(b"\n"):
+        raise VerifyError("a proof record does not start with an index line")
+    index = parse_decimal(_ascii(first[6:-1]), "a proof record's index")
+    path: list[bytes] = []
+    while True:
+        line = handle.readline(128)
+        if line == b"\n":
+            return index, path
+        if not line.endswith(b"\n"):
+            raise VerifyError(f"the proof of entry {index} does not end with a blank line")
+        path.append(_proof_hash(line[:-1], f"the proof of entry {index}"))
+        if len(path) > MAX_PROOF_HASHES:
+            raise VerifyError(f"the proof of entry {index} has too many hashes")
+
+
+def _check_item_proof(pkg: _Package, item: Item, log: _EventLog) -> None:
+    """The item's own .tlog-proof: a standard proof that the log holds its receipt."""
+    data = _read(pkg, "events", item.proof, MAX_PROOF_BYTES)
+    if data is None:
+        return
     fail = pkg.report.fail
     try:
         proof = parse_tlog_proof(data)
     except VerifyError as exc:
-        fail("events", f"{folder}{seq}.tlog-proof", str(exc))
-        return None
-    proven = False
-    if proof.index != seq:
-        fail(
-            "events", where, f"its proof is of log entry {proof.index}, not {seq}: another's proof"
-        )
-    elif proof.checkpoint != pkg.note_bytes:
-        fail("events", where, "its proof carries another checkpoint than dalil/checkpoint.txt")
-    elif pkg.checkpoint is None:
-        fail("events", where, "there is no checkpoint to prove it against")
-    elif not verify_inclusion(
-        leaf_hash(body), seq, pkg.checkpoint.size, proof.path, pkg.checkpoint.root
-    ):
-        why = "the event or its proof was altered"
-        fail("events", where, f"its inclusion proof does not lead to the checkpoint's root: {why}")
-    else:
-        proven = True
-    event = _parse_event(pkg, where, seq, body)
-    return event if proven else None
+        fail("events", item.proof, str(exc))
+        return
+    if proof.checkpoint != pkg.note_bytes:
+        fail("events", item.proof, "it carries another checkpoint than dalil/checkpoint.txt")
+    elif proof.index not in item.events:
+        fail("events", item.proof, f"it proves log entry {proof.index}, not one of the item's")
+    elif proof.index in log.located and pkg.checkpoint is not None:
+        body = log.body(proof.index)
+        event = _parse_event(pkg, item.proof, proof.index, body)
+        if event is not None and event.type not in (RECEIVED, STORED):
+            fail("events", item.proof, f"it proves event {proof.index}, which is no receipt")
+        elif not verify_inclusion(
+            leaf_hash(body), proof.index, pkg.checkpoint.size, proof.path, pkg.checkpoint.root
+        ):
+            fail("events", item.proof, "its inclusion proof does not lead to the checkpoint's root")
 
 
-def _parse_event(pkg: _Package, where: str, seq: int, body: bytes) -> Event | None:
+def _parse_event(pkg: _Package, where: str, seq: int | None, body: bytes) -> Event | None:
+    """The custody event ``body``, if it is one (numbered ``seq``, when that is given)."""
     try:
         value = parse_json(body)
     except VerifyError as exc:
@@ -1657,12 +1819,14 @@ def _parse_event(pkg: _Package, where: str, seq: int, body: bytes) -> Event | No
         and isinstance(value["at"], str)
         and isinstance(value["type"], str)
         and isinstance(value["data"], dict)
-        and value["seq"] == seq
         and _is_int(value["seq"])
+        and value["seq"] >= 0
+        and value["seq"] == (value["seq"] if seq is None else seq)
     ):
-        pkg.report.fail("events", where, f"it is not custody event {seq} (at, data, seq, type)")
+        which = "a custody event" if seq is None else f"custody event {seq}"
+        pkg.report.fail("events", where, f"it is not {which} (at, data, seq, type)")
         return None
-    return Event(seq, value["type"], value["at"], value["data"], body)
+    return Event(value["seq"], value["type"], value["at"], value["data"], body)
 
 
 def _check_item(pkg: _Package, item: Item, events: dict[int, Event]) -> None:
@@ -1702,7 +1866,7 @@ def _as_list(value: Any) -> Any:
 
 
 class _Facts:
-    """The checks of one item's metadata.json against the events its facts name."""
+    """The checks of one item's metadata (data/NUMBER.json) against the events its facts name."""
 
     def __init__(
         self,
@@ -1721,7 +1885,7 @@ class _Facts:
         self.pkg.report.fail("items", self.item.metadata, message)
 
     def note(self, message: str) -> None:
-        self.pkg.report.notes.append(f"{self.item.metadata}: {message}")
+        self.pkg.report.note_item(self.item.metadata, message)
 
     def check(self, metadata: dict[str, Any]) -> None:
         self._own(metadata)
@@ -1733,6 +1897,9 @@ class _Facts:
             "findings": lambda v: self.facts(v, "findings", FINDING),
             "flags": lambda v: self.facts(v, "flags", FLAG),
             "kind": lambda v: self.unchecked.append("kind"),
+            "exif": lambda v: self.unchecked.append(
+                "exif (the log holds only the hash of the facts it was read from)"
+            ),
             "catalogue": self._catalogue,
             "identification": lambda v: self.walk(v, "identification"),
             "withheld": lambda v: self.note(f"withheld (as stated, not checkable): {_show(v)}"),
@@ -1749,7 +1916,7 @@ class _Facts:
         actual = {"number": self.item.number, "size": self.size, **self.digests}
         for key in ("number", "sha256", "sha512", "size"):
             if key not in metadata:
-                if key != "sha512":  # the manifests check it; metadata.json may omit it
+                if key != "sha512":  # the manifests check it; the metadata may omit it
                     self.fail(f"it does not give the item's {key}")
             elif canonical_json(metadata[key]) != canonical_json(actual[key]):
                 shown, real = _show(metadata[key]), _show(actual[key])
@@ -1802,7 +1969,7 @@ class _Facts:
         seq = fact["event"]
         event = self.events.get(seq)
         if event is None:
-            self.fail(f"{where} names event {seq}, which the item's events folder does not prove")
+            self.fail(f"{where} names event {seq}, which is not one of the item's proven events")
             return None
         if kind is not None and event.type != kind:
             self.fail(f"{where} names event {seq}, a {event.type} event, not a {kind} event")
@@ -1916,7 +2083,7 @@ def _check_items_csv(pkg: _Package) -> None:
     others = sorted(set(rows[0]) - {"number", "sha256"}) if rows else []
     if others:
         pkg.report.notes.append(
-            f"data/items.csv restates {', '.join(others)}: read them in each metadata.json, "
+            f"data/items.csv restates {', '.join(others)}: read them in each item's NUMBER.json, "
             "where they are checked."
         )
 
