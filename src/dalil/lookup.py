@@ -7,7 +7,7 @@ accepted, two reviewers "confirmed" it and a task opened for a family's liaison.
 functions resolve their ids here before they read or write, so the web app and scripts
 are refused exactly as the command line is.
 
-- ``choose``, ``choose_enum``, ``suggest``, ``hex_prefix`` and ``pick`` are pure.
+- ``choose``, ``choose_fixed``, ``choose_enum``, ``suggest``, ``hex_prefix`` and ``pick`` are pure.
 - ``distinct``, ``resolve_sha256`` and ``require_collection`` are the thin database part.
 
 A SHA-256 may be given as a prefix of at least ``MIN_PREFIX`` hex digits when it starts
@@ -158,22 +158,27 @@ def choose(
     raise not_found(kind, value, values, listing, where)
 
 
+def choose_fixed(kind: str, value: str, choices: Iterable[str]) -> str:
+    """``value`` if it is one of a fixed set of ``choices`` (ignoring case); else
+    NotFound naming the closest and every choice (a fixed set is short)."""
+    members = list(dict.fromkeys(choices))
+    if value in members:
+        return value
+    folded = {m.casefold(): m for m in members}
+    if value.strip().casefold() in folded:
+        return folded[value.strip().casefold()]
+    close = suggest(value, members)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise NotFound(f"{value!r} is not a {kind}; {hint}use one of: {', '.join(members)}",
+                   value, tuple(close))  # fmt: skip
+
+
 def choose_enum(kind: str, value: str | E, choices: type[E]) -> E:
-    """The member of a fixed set named by ``value``; else NotFound naming the closest
-    members and every member (a fixed set is short)."""
+    """The member of an enumeration named by ``value`` (see ``choose_fixed``)."""
     if isinstance(value, choices):
         return value
     members = {str(m.value): m for m in choices}
-    text = str(value)
-    if text in members:
-        return members[text]
-    folded = text.strip().casefold()
-    if folded in members:
-        return members[folded]
-    close = suggest(text, list(members))
-    hint = f"did you mean {' or '.join(close)}? " if close else ""
-    raise NotFound(f"{text!r} is not a {kind}; {hint}use one of: {', '.join(members)}",
-                   text, tuple(close))  # fmt: skip
+    return members[choose_fixed(kind, str(value), members)]
 
 
 # -- the database -----------------------------------------------------------------------
@@ -233,4 +238,5 @@ def _common(a: str, b: str) -> int:
 
 def require_collection(conn: Connection, name: str) -> str:
     """``name`` if some batch was received into a collection of that name."""
-    return choose("collection", name, distinct(conn, schema.batches.c.collection), "dalil batches")
+    collections = distinct(conn, schema.batches.c.collection)
+    return choose("collection named", name, collections, "dalil batches")

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from dalil import canonical
+from dalil import canonical, lookup
 from dalil.db import schema
 
 # Vault flags after which the pixels of an image cannot be trusted to decode.
@@ -184,7 +184,7 @@ def load_records(conn: Connection, collection: str | None = None) -> list[ImageR
         .order_by(o.c.seq)
     )
     if collection is not None:
-        query = query.where(b.c.collection == collection)
+        query = query.where(b.c.collection == lookup.require_collection(conn, collection))
     places: dict[str, list[Place]] = defaultdict(list)
     for place in conn.execute(query):
         places[place.object_sha256].append(

@@ -7,11 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from dalil import canonical
-from dalil.authenticity.finding import COULD_NOT_ANALYSE, FLAGGED, SEVERITIES, VERDICTS
+from dalil import canonical, lookup
+from dalil.authenticity.finding import CHECKS, COULD_NOT_ANALYSE, FLAGGED, SEVERITIES, VERDICTS
 from dalil.authenticity.tables import authenticity_findings as findings
 from dalil.db import schema
-from dalil.errors import InputError
 
 # Shown when no verdict is asked for: what needs a person's attention.
 ATTENTION = (FLAGGED, COULD_NOT_ANALYSE)
@@ -61,10 +60,16 @@ def list_findings(
     ``severity`` is a minimum; ``camera`` matches part of the camera's name. Findings of
     one analysis scope only (see ``scope_for``), so an image analysed both on its own
     collection and with the whole archive is not listed twice."""
-    if severity is not None and severity not in SEVERITIES:
-        raise InputError(f"--severity {severity}: use one of {', '.join(SEVERITIES)}")
-    if verdict is not None and verdict not in VERDICTS:
-        raise InputError(f"--verdict {verdict}: use one of {', '.join(VERDICTS)}")
+    if check is not None:
+        check = lookup.choose_fixed("check", check, CHECKS)
+    if severity is not None:
+        severity = lookup.choose_fixed("severity", severity, SEVERITIES)
+    if verdict is not None:
+        verdict = lookup.choose_fixed("verdict", verdict, VERDICTS)
+    if collection is not None:
+        collection = lookup.require_collection(conn, collection)
+    if camera:
+        camera = _camera(conn, camera)
     f = findings
     scope = scope_for(conn, collection)
     query = select(f).where(f.c.superseded_seq.is_(None)).order_by(f.c.seq)
@@ -88,6 +93,16 @@ def list_findings(
         rows = rows[:limit]
     paths = paths_by_sha(conn, {r.sha256 for r in rows})
     return [as_dict(row, paths.get(row.sha256, [])) for row in rows]
+
+
+def _camera(conn: Connection, part: str) -> str:
+    """``part`` if it is part of some finding's camera name (ignoring case); else
+    NotFound naming the cameras closest to it."""
+    cameras = lookup.distinct(conn, findings.c.camera)
+    if any(part.casefold() in c.casefold() for c in cameras):
+        return part
+    raise lookup.not_found("camera", part, cameras, "dalil findings --all --json",
+                           where="among the findings")  # fmt: skip
 
 
 def as_dict(row: Any, paths: list[str]) -> dict[str, Any]:

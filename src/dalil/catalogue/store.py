@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
-from dalil import __version__, canonical
+from dalil import __version__, canonical, lookup
 from dalil.catalogue import replay
 from dalil.catalogue.grouping import CaseDraft, Grouping, GroupingParameters
 from dalil.catalogue.replay import CATALOGUE
@@ -41,6 +41,7 @@ def photo_objects(conn: Connection, collection: str | None = None) -> list[str]:
         .order_by(o.c.first_seq)
     )
     if collection is not None:
+        collection = lookup.require_collection(conn, collection)
         query = query.where(o.c.sha256.in_(_in_collection(collection)))
     return list(conn.execute(query).scalars())
 

@@ -23,7 +23,7 @@ from rich.console import Console
 
 from dalil import canonical
 from dalil.catalogue import review, store
-from dalil.catalogue.cases import CaseRecord, list_cases
+from dalil.catalogue.cases import CaseRecord, list_cases, resolve_case
 from dalil.catalogue.vocabulary import Vocabulary
 from dalil.errors import InputError
 from dalil.vault.archive import Archive
@@ -93,6 +93,9 @@ class ReviewApp:
                                              c.first_taken or "", c.case_id))  # fmt: skip
 
     def run(self, only: str | None = None, limit: int | None = None) -> ReviewSummary:
+        if only is not None:
+            with self.archive.read() as conn:
+                only = resolve_case(conn, only)
         cases = self.queue(only)
         if only is not None and not cases:
             raise InputError(

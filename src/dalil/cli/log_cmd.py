@@ -35,7 +35,10 @@ def checkpoint(
 
 @app.command("proof")
 def proof(
-    item: Annotated[str, typer.Argument(help="An event number or an object's SHA-256.")],
+    item: Annotated[
+        str,
+        typer.Argument(help="An event number (#N), or an object's SHA-256 or its first 8+ digits."),
+    ],
     archive_dir: ArchiveOption = None,
 ) -> None:
     """Print an inclusion proof bundle (JSON) for an event or an object."""
@@ -100,7 +103,7 @@ def show(
     from dalil.vault import custody
 
     with open_archive(archive_dir) as archive, archive.read() as conn:
-        events = list(custody.iter_events(conn, start, start + limit))
+        events = list(custody.iter_events(conn, custody.require_seq(conn, start), start + limit))
     if json_:
         print_json([json.loads(e.body) for e in events])
         return

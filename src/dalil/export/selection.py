@@ -1,28 +1,25 @@
 """Which items a package discloses: by collection, case, finding, list, or SHA-256.
 
 Each criterion names things that must exist: an unknown collection, case, finding,
-list or hash is an error that says what does exist, never an empty package. Items come
-back in a stable order (the order the archive received them), each once.
+list or hash is an error that names the closest that do exist (``dalil.lookup``), never
+an empty package; a hash may be given as a unique prefix of at least 8 hex digits. Items
+come back in a stable order (the order the archive received them), each once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, select
 
-from dalil import canonical
+from dalil import canonical, lookup
 from dalil.authenticity.tables import authenticity_findings as findings
 from dalil.catalogue import store as catalogue
 from dalil.db import schema
 from dalil.errors import InputError
 from dalil.linkage.tables import victim_lists
 from dalil.vault import custody
-from dalil.vault.store import is_sha256
-
-HEX = set("0123456789abcdef")
 
 
 @dataclass(frozen=True)
@@ -65,12 +62,8 @@ def resolve(conn: Connection, selection: Selection) -> list[str]:
     return _in_order(conn, chosen)
 
 
-def _known(values: Iterable[str]) -> str:
-    shown = sorted(set(values))
-    return ", ".join(shown[:12]) + (" ..." if len(shown) > 12 else "") if shown else "none"
-
-
 def _collection(conn: Connection, name: str) -> set[str]:
+    name = lookup.require_collection(conn, name)
     b, o = schema.batches, schema.originals
     found = set(
         conn.execute(
@@ -80,48 +73,38 @@ def _collection(conn: Connection, name: str) -> set[str]:
         ).scalars()
     )
     if not found:
-        names = conn.execute(select(b.c.collection).distinct()).scalars()
-        raise InputError(f"no collection named {name!r}; the archive holds: {_known(names)}")
+        raise InputError(f"collection {name!r} holds no files to disclose")
     return found
 
 
 def _case(conn: Connection, case_id: str) -> set[str]:
+    from dalil.catalogue.cases import resolve_case
+
+    case_id = resolve_case(conn, case_id)
     grouping = catalogue.latest_grouping(conn)
     rows = catalogue.case_rows(conn, grouping["seq"]) if grouping else []
-    for row in rows:
-        if row["case_id"] == case_id:
-            return {sha for sha, _ in canonical.loads(row["photos"])}
-    hint = [r["case_id"] for r in rows if r["case_id"].startswith(case_id[:4])]
-    raise InputError(
-        f"no case {case_id!r} in the latest grouping"
-        + (
-            f"; did you mean {_known(hint)}?"
-            if hint
-            else "; list them with `dalil catalogue cases`"
-        )
-    )
+    [row] = [r for r in rows if r["case_id"] == case_id]
+    return {sha for sha, _ in canonical.loads(row["photos"])}
 
 
 def _finding(conn: Connection, code: str) -> set[str]:
-    current = select(findings.c.sha256).where(findings.c.superseded_seq.is_(None))
-    found = set(
+    current = select(findings.c.code, findings.c.check).where(findings.c.superseded_seq.is_(None))
+    held = [v for row in conn.execute(current.distinct()) for v in row]
+    code = lookup.choose("current finding", code, sorted(set(held)), "dalil findings --all")
+    return set(
         conn.execute(
-            current.where((findings.c.code == code) | (findings.c.check == code))
+            select(findings.c.sha256)
+            .where(findings.c.superseded_seq.is_(None))
+            .where((findings.c.code == code) | (findings.c.check == code))
         ).scalars()
     )
-    if not found:
-        codes = conn.execute(
-            select(findings.c.code).where(findings.c.superseded_seq.is_(None)).distinct()
-        ).scalars()
-        raise InputError(f"no current finding {code!r}; findings in force: {_known(codes)}")
-    return found
 
 
 def _list(conn: Connection, name: str) -> str:
+    names = lookup.distinct(conn, victim_lists.c.name)
+    name = lookup.choose("list named", name, names, "dalil lists clusters")
     seq = conn.execute(select(victim_lists.c.seq).where(victim_lists.c.name == name)).scalar()
-    if seq is None:
-        names = conn.execute(select(victim_lists.c.name)).scalars()
-        raise InputError(f"no list named {name!r}; imported lists: {_known(names)}")
+    assert seq is not None  # the name was chosen among those held
     data = custody.get_event(conn, int(seq)).data
     if data.get("v", 1) < 2:
         raise InputError(
@@ -132,19 +115,7 @@ def _list(conn: Connection, name: str) -> str:
 
 
 def _item(conn: Connection, text: str) -> str:
-    sha = text.strip().lower()
-    o = schema.objects
-    if is_sha256(sha):
-        if conn.execute(select(o.c.sha256).where(o.c.sha256 == sha)).first() is not None:
-            return sha
-        raise InputError(f"no object {sha} in this archive")
-    if sha and set(sha) <= HEX:
-        matches = list(conn.execute(select(o.c.sha256).where(o.c.sha256.like(sha + "%")).limit(3)))
-        if len(matches) == 1:
-            raise InputError(f"{text!r} is a prefix: give the whole SHA-256, {matches[0][0]}")
-        if matches:
-            raise InputError(f"{text!r} is the prefix of several objects; give the whole SHA-256")
-    raise InputError(f"{text!r} is not the SHA-256 of an object in this archive")
+    return lookup.resolve_sha256(conn, text)
 
 
 def _in_order(conn: Connection, chosen: set[str]) -> list[str]:

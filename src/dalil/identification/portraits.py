@@ -26,6 +26,8 @@ def add_portrait_bytes(
     archive: Archive, code: str, data: bytes, assume_crop: bool = False
 ) -> tuple[int, int]:
     """Seal a portrait and its face; returns (portrait id, faces found: 0 or 1)."""
+    with archive.read() as conn:
+        reports.get_active(conn, code)  # an unknown report is named before any image work
     if len(data) > MAX_PORTRAIT_BYTES:
         raise InputError(f"the portrait is larger than {MAX_PORTRAIT_BYTES // 2**20} MB")
     try:

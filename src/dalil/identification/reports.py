@@ -226,6 +226,10 @@ def set_consent(
     """
     with archive.write() as conn:
         report = get_active(conn, code)
+        if purpose is Purpose.SHARING and not granted and partner:
+            partners = sorted(report.consent.share_with)
+            partner = lookup.choose("partner", partner, partners, f"dalil am show {report.code}",
+                                    where=f"sharing {report.code}")  # fmt: skip
         consent = report.consent.granting(purpose, granted, partner)
         if consent.identification or consent.court or consent.share_with:
             _record_consent(conn, report, consent, purpose, granted, partner)

@@ -144,11 +144,9 @@ def _record_claim(writer: Writer, batch_id: int, claim: Claim) -> int:
 
 
 def add_claim(conn: Connection, batch_id: int, claim: Claim) -> int:
-    exists = conn.execute(
-        select(schema.batches.c.id).where(schema.batches.c.id == batch_id)
-    ).first()
-    if exists is None:
-        raise InputError(f"there is no batch {batch_id}")
+    from dalil.vault.queries import require_batch
+
+    require_batch(conn, batch_id)
     with Writer(conn, VAULT) as writer:
         return _record_claim(writer, batch_id, claim)
 

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, func, select, update
 from dalil import canonical
 from dalil.clock import utc_now
 from dalil.db import schema
-from dalil.errors import InputError, LogError
+from dalil.errors import InputError, LogError, NotFound
 from dalil.vault import merkle
 from dalil.vault.frontier import Frontier
 
@@ -128,6 +128,15 @@ def append(conn: Connection, type_: str, data: dict[str, Any], at: str | None = 
 
 def log_size(conn: Connection) -> int:
     return read_head(conn).size
+
+
+def require_seq(conn: Connection, seq: int) -> int:
+    """``seq`` if the log holds that event; else an error saying which numbers it holds."""
+    size = log_size(conn)
+    if 0 <= seq < size:
+        return seq
+    held = f"it holds #0 to #{size - 1}" if size else "it is empty"
+    raise NotFound(f"there is no event #{seq} in the custody log: {held}", str(seq))
 
 
 def iter_events(conn: Connection, start: int = 0, stop: int | None = None) -> Iterator[Event]:

@@ -12,25 +12,27 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from dalil import lookup
 from dalil.db import schema
 from dalil.errors import CheckpointError, InputError, ProofError
 from dalil.vault import checkpoints, custody, merkle
 from dalil.vault.note import Signer, VerifierKey, open_checkpoint
-from dalil.vault.store import is_sha256
 
 
 def resolve_item(conn: Connection, item: str) -> int:
-    """The event number for an item: an event number, or an object's SHA-256."""
-    if item.isdigit():
-        return int(item)
-    sha = item.lower()
-    if not is_sha256(sha):
-        raise ProofError(f"{item!r} is neither an event number nor a SHA-256 object name")
+    """The event number for an item: an event number (``#N``, or ``N`` of fewer than 8
+    digits), or an object's SHA-256, whole or a unique prefix of at least 8 hex digits
+    (as `dalil files` prints them)."""
+    text = item.strip()
+    number = text.removeprefix("#")
+    if number.isdigit() and (text.startswith("#") or len(text) < lookup.MIN_PREFIX):
+        return custody.require_seq(conn, int(number))
+    if not lookup.is_hex(text.lower()):
+        raise ProofError(f"{item!r} is neither an event number nor an object's SHA-256")
+    sha = lookup.resolve_sha256(conn, text)
     seq = conn.execute(
         select(schema.objects.c.first_seq).where(schema.objects.c.sha256 == sha)
-    ).scalar_one_or_none()
-    if seq is None:
-        raise ProofError(f"no object {sha} in this archive")
+    ).scalar_one()
     return int(seq)
 
 
@@ -67,7 +69,10 @@ def consistency_bundle(
     size = custody.log_size(conn)
     new_size = size if new_size is None else new_size
     if not 0 <= old_size <= new_size <= size:
-        raise ProofError(f"sizes must satisfy 0 <= old <= new <= {size}")
+        raise ProofError(
+            f"no consistency proof from size {old_size} to {new_size}: sizes must satisfy "
+            f"0 <= old <= new <= {size}, the log's size now"
+        )
     tree = custody.leaves(conn, new_size)
     proof = merkle.consistency_proof(tree, old_size, new_size)
     notes = {c.size: c.note for c in checkpoints.all_checkpoints(conn)}

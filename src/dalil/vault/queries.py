@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, func, select
 
-from dalil import canonical
+from dalil import canonical, lookup
 from dalil.db import schema
 from dalil.vault import checkpoints, custody
 
@@ -74,6 +74,16 @@ def list_flags(
     batch: int | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
+    """Flags in the order they were raised: of one code, at least one severity, one
+    batch; a code, severity or batch the archive does not know is refused."""
+    from dalil.vault.flags import KINDS, Severity
+
+    if code:
+        code = lookup.choose_fixed("flag code", code, KINDS)
+    if severity:
+        severity = lookup.choose_enum("severity", severity, Severity).value
+    if batch is not None:
+        require_batch(conn, batch)
     f, o = schema.flags, schema.originals
     query = (
         select(f, o.c.path, o.c.batch_id)
@@ -116,6 +126,8 @@ def _paths_of(conn: Connection, sha: str | None) -> list[str]:
 def list_files(
     conn: Connection, batch: int | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
+    if batch is not None:
+        require_batch(conn, batch)
     o, f = schema.originals, schema.image_facts
     query = (
         select(
@@ -154,3 +166,10 @@ def list_files(
         }
         for row in conn.execute(query).all()
     ]
+
+
+def require_batch(conn: Connection, batch: int) -> int:
+    """``batch`` if the archive received it; else NotFound naming the batches it holds."""
+    held = [str(n) for n in conn.execute(select(schema.batches.c.id).order_by(schema.batches.c.id))
+            .scalars()]  # fmt: skip
+    return int(lookup.choose("batch", str(batch), held, "dalil batches"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
+from dalil import lookup
 from dalil.clock import utc_now
 from dalil.db import schema
 from dalil.errors import CheckpointError, InputError
@@ -51,11 +52,8 @@ def add(archive: Archive, key_text: str) -> WitnessKey:
 
 
 def _witness(conn: Connection, name: str) -> WitnessKey:
-    for witness in known(conn):
-        if witness.name == name:
-            return witness
-    names = ", ".join(w.name for w in known(conn)) or "none yet"
-    raise InputError(f"no witness named {name!r} (registered: {names}); add it first")
+    registered = {w.name: w for w in known(conn)}
+    return registered[lookup.choose("witness named", name, registered, "dalil witnesses list")]
 
 
 def last_cosigned(conn: Connection, witness: WitnessKey) -> checkpoints.StoredCheckpoint | None:
