@@ -14,12 +14,12 @@ Pure functions: a header and rows in, the mapping and its problems out.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dalil import lookup
 from dalil.linkage import script
 from dalil.linkage.fields import ALL_NAME_FIELDS, FIELDS, NAME_FIELDS
 
@@ -245,5 +245,5 @@ def _unmapped_message(unmapped: Sequence[str]) -> str:
 
 
 def _closest(value: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.5)
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    close = lookup.suggest(value, choices, limit=3)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""

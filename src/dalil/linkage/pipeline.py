@@ -148,6 +148,16 @@ def remove(archive: Archive, name: str, reason: str) -> int:
     return seq
 
 
+def check_name(archive: Archive, name: str, replacing: bool) -> None:
+    """Refuse early a replacement of a list that is not current (closest names
+    suggested), or an import under the name of a current list."""
+    with archive.read() as conn:
+        if replacing:
+            store.find_list(conn, name)
+        else:
+            store.check_new(conn, name)
+
+
 def listing(archive: Archive, everything: bool = False) -> list[store.ListInfo]:
     with archive.read() as conn:
         return store.lists(conn, everything)

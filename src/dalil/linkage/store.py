@@ -17,7 +17,6 @@ list has changed since it.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from dalil import lookup
 from dalil.errors import InputError
 from dalil.linkage import replay, versions
 from dalil.linkage.listfile import ListFile
@@ -64,8 +64,6 @@ class Decision:
 # Records fetched per query when comparing decided records across versions of a list
 # (far below SQLite's limit on an IN list).
 FETCH = 500
-# Close names suggested for a list or record that does not exist.
-SUGGESTED = 3
 
 
 @dataclass(frozen=True)
@@ -116,11 +114,7 @@ def import_list(
     ignored: Sequence[str] = (),
 ) -> Imported:
     """Store a validated list and log its import; the records go to the store as one object."""
-    if _current_id(conn, name) is not None:
-        raise InputError(
-            f"a list named {name!r} is already imported; give this file another --list name, "
-            f"or replace the list with `dalil lists replace {name} FILE --reason ...`"
-        )
+    check_new(conn, name)
     return _write_import(conn, store, replay.IMPORTED, name, source, mapping, records,
                          skipped, ignored, {})  # fmt: skip
 
@@ -151,6 +145,17 @@ def remove_list(conn: Connection, name: str, reason: str) -> int:
             "operator": operator()}  # fmt: skip
     with Writer(conn, LINKAGE) as writer:
         return writer.record(replay.REMOVED, data).seq
+
+
+def check_new(conn: Connection, name: str) -> None:
+    """Refuse a new list under the name of a current one."""
+    if not name.strip():
+        raise InputError("give the list a name with --list")
+    if _current_id(conn, name) is not None:
+        raise InputError(
+            f"a list named {name!r} is already imported; give this file another --list name, "
+            f"or replace the list with `dalil lists replace {name} FILE --reason ...`"
+        )
 
 
 def _reason(reason: str) -> str:
@@ -232,19 +237,7 @@ def find_list(conn: Connection, name: str) -> ListInfo:
             "import it again with `dalil lists import` if it belongs back"
         )
     current = [x.name for x in every if x.current]
-    raise InputError(f"there is no list named {name!r}{suggest(name, current, 'lists')}")
-
-
-def suggest(value: str, known: Sequence[str], what: str) -> str:
-    """'; did you mean ...?' with the closest of ``known``, else the known ones (a few)."""
-    close = difflib.get_close_matches(value, list(known), n=SUGGESTED, cutoff=0.5)
-    if close:
-        return f"; did you mean {' or '.join(repr(c) for c in close)}?"
-    if not known:
-        return f"; no {what} are imported yet (`dalil lists import`)"
-    shown = ", ".join(repr(k) for k in known[:10])
-    more = f" and {len(known) - 10} more" if len(known) > 10 else ""
-    return f"; the {what} are {shown}{more}"
+    raise lookup.not_found("list", name, current, "dalil lists list")
 
 
 def _current_id(conn: Connection, name: str) -> int | None:
@@ -288,8 +281,7 @@ def find_record(conn: Connection, text: str) -> tuple[str, str]:
     query = select(list_records.c.record_id).where(list_records.c.list_id == found.id)
     ids = list(conn.execute(query).scalars())
     if record not in ids:
-        raise InputError(f"there is no record {record!r} in the list {name!r}"
-                         f"{suggest(record, ids, 'records')}")  # fmt: skip
+        raise lookup.not_found("record", record, ids, where=f"in the list {name!r}")
     return name, record
 
 
