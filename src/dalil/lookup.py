@@ -68,6 +68,10 @@ def _some(values: Sequence[str], limit: int = SHOWN) -> str:
     return shown + (f" and {more:,} more" if more > 0 else "")
 
 
+def _count(n: int, kind: str) -> str:
+    return f"1 {kind} starts" if n == 1 else f"{n:,} {kind}s start"
+
+
 def not_found(
     kind: str,
     value: str,
@@ -120,9 +124,9 @@ def pick(kind: str, prefix: str, candidates: Sequence[str], listing: str | None 
     if not matching:
         raise not_found(kind, prefix, list(candidates), listing)
     shown = _some(matching, CANDIDATES)
+    many = "several" if len(matching) > CANDIDATES else str(len(matching))
     raise Ambiguous(
-        f"{prefix!r} starts {'several' if len(matching) > CANDIDATES else len(matching)} "
-        f"{kind}s: {shown}; give more digits",
+        f"{prefix!r} starts {many} {kind}s: {shown}; give more digits",
         prefix,
         tuple(matching[:CANDIDATES]),
     )
@@ -151,7 +155,7 @@ def choose(
         if starting and len(prefix) < MIN_PREFIX:
             raise InputError(
                 f"{value!r} is too short to name one {kind}: give at least {MIN_PREFIX} hex "
-                f"digits ({len(starting):,} {kind}s start with it: {_some(starting)})"
+                f"digits ({_count(len(starting), kind)} with it: {_some(starting)})"
             )
         if starting:
             return pick(kind, prefix, starting, listing)

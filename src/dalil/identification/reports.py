@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, select
 
 from dalil import canonical, lookup
+from dalil.errors import NotFound
 from dalil.identification import keyring, replay, sealing
 from dalil.identification.am_report import (
     Contact,
@@ -227,9 +228,7 @@ def set_consent(
     with archive.write() as conn:
         report = get_active(conn, code)
         if purpose is Purpose.SHARING and not granted and partner:
-            partners = sorted(report.consent.share_with)
-            partner = lookup.choose("partner", partner, partners, f"dalil am show {report.code}",
-                                    where=f"sharing {report.code}")  # fmt: skip
+            partner = _shared_with(report, partner)
         consent = report.consent.granting(purpose, granted, partner)
         if consent.identification or consent.court or consent.share_with:
             _record_consent(conn, report, consent, purpose, granted, partner)
@@ -238,6 +237,19 @@ def set_consent(
     compact_storage(archive.engine)
     with archive.read() as conn:
         return get_report(conn, code)
+
+
+def _shared_with(report: StoredReport, partner: str) -> str:
+    """The partner, among those the family agreed to share ``report`` with."""
+    partners = sorted(report.consent.share_with)
+    if not partners:
+        raise NotFound(
+            f"{report.code} is shared with no partner, so not with {partner!r}: "
+            "there is no sharing consent to withdraw",
+            partner,
+        )
+    return lookup.choose("partner", partner, partners, f"dalil am show {report.code}",
+                         where=f"sharing {report.code}")  # fmt: skip
 
 
 def _record_consent(

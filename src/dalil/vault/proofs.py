@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select
 
 from dalil import lookup
 from dalil.db import schema
-from dalil.errors import CheckpointError, InputError, ProofError
+from dalil.errors import CheckpointError, InputError, NotFound, ProofError
 from dalil.vault import checkpoints, custody, merkle
 from dalil.vault.note import Signer, VerifierKey, open_checkpoint
 
@@ -26,7 +26,15 @@ def resolve_item(conn: Connection, item: str) -> int:
     text = item.strip()
     number = text.removeprefix("#")
     if number.isdigit() and (text.startswith("#") or len(text) < lookup.MIN_PREFIX):
-        return custody.require_seq(conn, int(number))
+        try:
+            return custody.require_seq(conn, int(number))
+        except NotFound as exc:
+            if text.startswith("#"):
+                raise
+            raise NotFound(
+                f"{exc}; an object's SHA-256 prefix needs at least {lookup.MIN_PREFIX} digits",
+                text,
+            ) from None
     if not lookup.is_hex(text.lower()):
         raise ProofError(f"{item!r} is neither an event number nor an object's SHA-256")
     sha = lookup.resolve_sha256(conn, text)
