@@ -244,3 +244,10 @@ def require_collection(conn: Connection, name: str) -> str:
     """``name`` if some batch was received into a collection of that name."""
     collections = distinct(conn, schema.batches.c.collection)
     return choose("collection named", name, collections, "dalil batches")
+
+
+def similar_collections(conn: Connection, name: str) -> list[str]:
+    """For a collection about to be created: the held names it is close to (a likely
+    misspelling, such as ``ceasar`` for ``caesar``); none when ``name`` is held."""
+    collections = distinct(conn, schema.batches.c.collection)
+    return [] if name in collections else suggest(name, collections)

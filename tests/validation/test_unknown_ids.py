@@ -25,6 +25,7 @@ from dalil.vault.archive import Archive
 from dalil.vault.witness_request import Request
 
 from ..cli import dalil
+from ..vault.factories import jpeg_bytes
 
 NOBODY = "deadbeefdeadbeef"
 WHY = "the face and the branch number agree with the report"
@@ -179,3 +180,20 @@ def test_files_prints_prefixes_that_log_proof_accepts(
         code, proof, err = dalil(capsys, "log", "proof", prefix, "--archive", str(full.root))
         assert code == 0, err
         assert prefix in proof  # the bundle's event names the object in full
+
+
+def test_a_new_collection_named_like_a_held_one_is_pointed_out(
+    archive: Archive, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for n, name in enumerate(("caesar", "ceasar", "faces")):
+        drive = tmp_path / f"drive-{n}"
+        drive.mkdir()
+        (drive / "DSC_0001.JPG").write_bytes(jpeg_bytes(n))
+        code, _, err = dalil(capsys, "ingest", str(drive), "--collection", name, "--custodian",
+                             "Test NGO", "--no-derive", "--archive", str(archive.root))  # fmt: skip
+        assert code == 0, err
+        note = " ".join(err.split())
+        if name == "ceasar":
+            assert "'ceasar' is a new collection; the archive holds caesar" in note
+        else:
+            assert "new collection" not in note

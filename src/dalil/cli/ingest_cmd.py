@@ -79,6 +79,7 @@ def ingest(
     is resumable: after an interruption, run the same command again.
     """
     from dalil.errors import AlreadyReceived
+    from dalil.lookup import similar_collections
     from dalil.vault import batches
     from dalil.vault.limits import Limits
     from dalil.vault.receive import ReceiveRequest, receive
@@ -95,6 +96,11 @@ def ingest(
         workers=workers,
     )
     with open_archive(archive_dir) as archive:
+        with archive.read() as conn:
+            close = similar_collections(conn, collection)
+        if close:
+            console.print(f"[yellow]note:[/] {collection!r} is a new collection; the archive "
+                          f"holds {', '.join(close)}: check the name", highlight=False)  # fmt: skip
         try:
             result: ReceiveResult | None = receive(archive, request, BarReporter(not json_))
         except AlreadyReceived as exc:
