@@ -11,6 +11,7 @@ from __future__ import annotations
 from dalil.authenticity.replay import AUTHENTICITY
 from dalil.catalogue.replay import CATALOGUE
 from dalil.estimation.replay import ESTIMATION
+from dalil.export.public.replay import with_public_releases
 from dalil.export.replay import EXPORT
 from dalil.identification.replay import IDENTIFICATION
 from dalil.linkage.replay import LINKAGE
@@ -24,7 +25,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     IDENTIFICATION,
     LINKAGE,
     ESTIMATION,
-    EXPORT,
+    with_public_releases(EXPORT),
 )
 
 

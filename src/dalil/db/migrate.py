@@ -29,7 +29,7 @@ HEADS = frozenset(
         "authenticity_0001",
         "catalogue_0001",
         "estimation_0001",
-        "export_0001",
+        "export_0002",
         "identification_0001",
         "linkage_0003",
         "vault_0002",
