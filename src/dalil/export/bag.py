@@ -2,7 +2,9 @@
 
 Every file is hashed with SHA-256 and SHA-512 as it is written, so each byte is read
 once: payload copied from the store is streamed in blocks through both hashes to its
-place, large files on worker threads (hashing and writing release the interpreter).
+place. Payload files are written on worker threads (hashing, writing and creating a file
+release the interpreter): creating a file on a busy disk waits far longer than it
+computes, so several files are created at once.
 The bag's bytes depend only on what is put in it: manifests are sorted, no file time
 or host name enters a tag file, so the same selection gives the same bag.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,9 +24,9 @@ from dalil.errors import InputError, IntegrityError
 ALGORITHMS = ("sha256", "sha512")
 BLOCK = 1 << 20
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-# Payload files larger than this are copied on a worker thread; small ones are not worth
-# the hand-over.
-THREADED = 256 << 10
+# Threads writing payload files: two hash (the cores here), the others wait on the disk.
+WORKERS = 4
+PENDING = 256
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def _digest(data: bytes) -> dict[str, str]:
 class BagWriter:
     """Collects a bag's files; ``finish`` writes the manifests and the tag files."""
 
-    def __init__(self, root: Path, workers: int = 2) -> None:
+    def __init__(self, root: Path, workers: int = WORKERS) -> None:
         if root.exists():
             raise InputError(f"{root} already exists; a package is written to a new folder")
         self.root = root
@@ -60,7 +63,7 @@ class BagWriter:
         self.payload: list[Entry] = []
         self.tags: list[Entry] = []
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers))
-        self._copies: list[Future[Entry]] = []
+        self._copies: deque[Future[Entry]] = deque()
         self._folders: set[str] = {"", "data"}
 
     def _place(self, path: str) -> str:
@@ -87,14 +90,17 @@ class BagWriter:
 
     def add_payload(self, path: str, data: bytes) -> None:
         """A payload file (under ``data/``) with these bytes."""
-        self.payload.append(self._write("data/" + path, data))
+        self._submit(self._pool.submit(self._write, "data/" + path, data))
 
-    def copy_payload(self, path: str, source: Path, sha256: str, size: int) -> None:
+    def copy_payload(self, path: str, source: Path, sha256: str) -> None:
         """Copy a stored object as a payload file; its bytes must hash to ``sha256``."""
-        if size >= THREADED:
-            self._copies.append(self._pool.submit(self._copy, "data/" + path, source, sha256))
-        else:
-            self.payload.append(self._copy("data/" + path, source, sha256))
+        self._submit(self._pool.submit(self._copy, "data/" + path, source, sha256))
+
+    def _submit(self, future: Future[Entry]) -> None:
+        """Queue a file's writing; at most ``PENDING`` wait, so memory stays flat."""
+        self._copies.append(future)
+        while len(self._copies) > PENDING:
+            self.payload.append(self._copies.popleft().result())
 
     def _copy(self, path: str, source: Path, sha256: str) -> Entry:
         hashes = {name: hashlib.new(name) for name in ALGORITHMS}
@@ -131,9 +137,8 @@ class BagWriter:
         return f"{sum(e.size for e in self.payload)}.{len(self.payload)}"
 
     def _collect(self) -> None:
-        for future in self._copies:
-            self.payload.append(future.result())
-        self._copies = []
+        while self._copies:
+            self.payload.append(self._copies.popleft().result())
 
     def finish(self, bag_info: Iterable[tuple[str, str]]) -> str:
         """Write the bag's own files; returns the SHA-256 of ``tagmanifest-sha256.txt``."""

@@ -247,7 +247,7 @@ def _write_items(
             metadata = _covered(metadata, kept)
             number = item.number
             source = archive.store.path_for(item.sha256)
-            writer.copy_payload(item.file_name, source, item.sha256, item.size)
+            writer.copy_payload(item.file_name, source, item.sha256)
             writer.add_payload(f"{number}.json", canonical.dumps(metadata))
             receipt = proofs.tlog_proof(anchor, tree.inclusion_proof(anchor, checkpoint.size),
                                         checkpoint.note)  # fmt: skip
