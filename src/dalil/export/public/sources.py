@@ -2,10 +2,11 @@
 
 The values: every camera serial, owner, artist, copyright holder and unique id in any
 image's EXIF; every GPS position (as decimal degrees to 3-6 places, and as the EXIF's own
-rationals); every path received (whole), every folder and file name on it and every file
-name without its extension that holds a digit (a camera's counter: DSC_0042); each source drive's label and the names it was given by;
-and, for the release's own items, each original's SHA-256 and salt (either would link a
-released file to the sealed original without a court's say).
+rationals); every path received (whole), every folder and file name on it, and every
+file name without its extension that holds a digit (a camera's counter: DSC_0042); each
+source drive's label and the names it was given by; every object's SHA-256 and the
+release's salts (either would link a released file to its sealed original without a
+court's say).
 
 A value is searched for case-insensitively in every file of a release. Short values are
 only searched where a chance match is impossible to confuse with a leak: in a JPEG's
@@ -14,13 +15,14 @@ so with tens of thousands of values a 500 KB image would "contain" one now and t
 6 bytes (2^48) never do in practice. Metadata cannot hide there anyway (``encoding``
 refuses any segment but pixels), so images are searched for values of 6 characters and
 more, text files for 4 and more. Inside a text file a 64-digit hex token (a SHA-256 the
-release computed, random to anyone) is not searched for short values.
+release computed, random to anyone) is not searched for short values, nor is dalil's own
+fixed wording (the same in every release, so it cannot carry anything of the source).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
@@ -135,8 +137,13 @@ def _path_values(path: str) -> Iterator[tuple[str, str]]:
         yield pure.stem, "a source file name"  # a camera's counter (DSC_0042), not "notes"
 
 
-def scan(folder: Path, values: dict[str, str]) -> list[Hit]:
-    """Every value found in any file under ``folder`` (names of files included)."""
+def scan(folder: Path, values: dict[str, str], fixed: Iterable[str] = ()) -> list[Hit]:
+    """Every value found in any file under ``folder`` (names of files included).
+
+    ``fixed`` is dalil's own wording, the same in every release (the README's sentences,
+    the manifest's keys): a folder named "faces" is not leaked by the word "faces" in
+    them, so inside text files they are not searched."""
+    boilerplate = sorted({f.lower().encode("utf-8") for f in fixed if f}, key=len, reverse=True)
     by_length: dict[int, list[str]] = {}
     for value in values:
         by_length.setdefault(len(value.encode("utf-8")), []).append(value)
@@ -149,6 +156,9 @@ def scan(folder: Path, values: dict[str, str]) -> list[Hit]:
             (name.lower().encode("utf-8"), MIN_TEXT),
             (data, MIN_TEXT if text else MIN_BINARY),
         ):
+            if text:
+                for words in boilerplate:
+                    content = content.replace(words, b"\x00" * len(words))
             for value in _found(content, values, shortest, text):
                 hits.append(Hit(name, value, values[value]))
     return hits
