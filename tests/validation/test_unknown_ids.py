@@ -11,16 +11,22 @@ The archive is the one in which every capability wrote every kind of row
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from dalil.catalogue.cases import current_case_ids
+from dalil.authenticity.listing import list_findings
+from dalil.catalogue import store as catalogue_store
+from dalil.catalogue.cases import current_case_ids, find_cases
 from dalil.db import schema
-from dalil.identification import decisions
-from dalil.vault import checkpoints, custody
+from dalil.errors import InputError
+from dalil.export.selection import Selection, resolve
+from dalil.identification import decisions, pm_faces, reports
+from dalil.identification.review import Decision
+from dalil.vault import checkpoints, custody, proofs, queries
 from dalil.vault.archive import Archive
 from dalil.vault.witness_request import Request
 
@@ -197,3 +203,51 @@ def test_a_new_collection_named_like_a_held_one_is_pointed_out(
             assert "'ceasar' is a new collection; the archive holds caesar" in note
         else:
             assert "new collection" not in note
+
+
+def _entry(archive: Archive) -> None:
+    with archive.write() as conn:
+        grouping = catalogue_store.latest_grouping(conn)
+        assert grouping is not None
+        typed = {"detainee": "1608", "branch": "251", "report": "2801"}
+        catalogue_store.record_entry(conn, NOBODY, grouping["seq"], "carol", typed, typed)
+
+
+def _read(call: Callable[..., object]) -> Callable[[Archive], object]:
+    def run(archive: Archive) -> object:
+        with archive.read() as conn:
+            return call(conn)
+
+    return run
+
+
+# What the web app and scripts call: the same refusals without the command line.
+LIBRARY: list[tuple[str, Callable[[Archive], object], str]] = [
+    ("decide", lambda a: decisions.decide(a, "AM-000001", NOBODY, "ana", Decision.LIKELY, WHY),
+     NOBODY),
+    ("override", lambda a: decisions.override_exclusion(a, "AM-000001", NOBODY, "sex_mismatch",
+                                                        "ana", WHY), NOBODY),
+    ("face crops", lambda a: pm_faces.face_crops(a, NOBODY, "review"), NOBODY),
+    ("report", lambda a: reports.reveal_contact(a, "AM-000009", "visit"), "AM-000009"),
+    ("entry", _entry, NOBODY),
+    ("cases by state", _read(lambda c: find_cases(c, review="pending")), "pending"),
+    ("cases by category", _read(lambda c: find_cases(c, category="soldier")), "soldier"),
+    ("findings by check", _read(lambda c: list_findings(c, check="camras")), "camras"),
+    ("findings by camera", _read(lambda c: list_findings(c, camera="Canon")), "Canon"),
+    ("flags by code", _read(lambda c: queries.list_flags(c, code="empty-fil")), "empty-fil"),
+    ("files by batch", _read(lambda c: queries.list_files(c, batch=9)), "9"),
+    ("proof item", _read(lambda c: proofs.resolve_item(c, "deadbeef")), "deadbeef"),
+    ("selection", _read(lambda c: resolve(c, Selection(cases=(NOBODY,)))), NOBODY),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("call", "value"), [(c, v) for _, c, v in LIBRARY],
+                         ids=[name for name, _, _ in LIBRARY])  # fmt: skip
+def test_the_library_refuses_what_the_command_line_refuses(
+    full: Archive, call: Callable[[Archive], object], value: str
+) -> None:
+    before = _state(full)
+    with pytest.raises(InputError, match=re.escape(repr(value))) as err:
+        call(full)
+    assert re.search("did you mean|it holds|nearest held|use one of", str(err.value))
+    assert _state(full) == before

@@ -232,7 +232,13 @@ def record_entry(
     typed: dict[str, str],
     replaces: int | None = None,
 ) -> int:
-    """A reviewer's blind entry (or, with ``replaces``, their correction of it)."""
+    """A reviewer's blind entry (or, with ``replaces``, their correction of it), for a
+    case of that grouping; an entry for a case it does not hold is refused."""
+    c = catalogue_cases
+    query = select(c.c.case_id).where(c.c.grouping_seq == grouping_seq).order_by(c.c.seq)
+    held = [str(v) for v in conn.execute(query).scalars()]
+    where = f"in grouping #{grouping_seq}"
+    lookup.choose("case", case_id, held, "dalil catalogue cases", where=where)
     type_ = replay.ENTRY if replaces is None else replay.CORRECTION
     data = {
         "case": case_id,
