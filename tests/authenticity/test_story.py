@@ -162,7 +162,7 @@ def test_an_edited_finding_is_named_by_verify(analysed: Analysed, column: str, v
 
 
 def test_analysing_a_collection_that_does_not_exist_is_refused(analysed: Analysed) -> None:
-    with pytest.raises(InputError, match="no collection named .no-such-collection."):
+    with pytest.raises(InputError, match="no collection named 'no-such-collection'"):
         analyze(analysed.archive, collection="no-such-collection", workers=1)
 
 
