@@ -215,10 +215,10 @@ def _no_open_task(conn: Connection, task_id: int) -> ReviewRefused:
     row = conn.execute(select(t.c.status).where(t.c.id == task_id)).first()
     found = [str(v) for v in conn.execute(
         select(t.c.id).where(t.c.status == "open").order_by(t.c.id)).scalars()]  # fmt: skip
-    state = f"task {task_id} is {row.status}" if row else f"there is no task {task_id}"
+    state = f"task {task_id} is {row.status}, not open" if row else f"no task {task_id}"
     close = lookup.suggest(str(task_id), found) or found[: lookup.SHOWN]
     held = f"open tasks: {', '.join(close)}" if close else "no task is open"
     return ReviewRefused(
-        f"there is no open notification task {task_id}: {state}; {held} "
-        "(list them with `dalil match tasks`)"
+        f"there is no open notification task {task_id} ({state}); {held} "
+        "(list them with `dalil match tasks --all`)"
     )
