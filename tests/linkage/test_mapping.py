@@ -161,3 +161,18 @@ def test_a_bad_date_names_the_row_and_the_files_column() -> None:
         "row 4, column death_date ('Date of death'): '2013-02-30' is not a date: "
         "February 2013 has 28 days"
     )
+
+
+def test_a_value_beyond_the_last_column_is_refused_not_dropped() -> None:
+    # "Haddad, Mohammad" unquoted in a comma-separated file: the sex lands past the header
+    header = ["record_id", "full_name"]
+    rows = [["1", "Ali"], ["2", "Haddad", " Mohammad"], ["3", "Omar", ""]]
+    result = fields.validate(rows, header, {"record_id": "record_id", "full_name": "full_name"})
+    [error] = result.errors
+    assert str(error).startswith("row 3, column row: ' Mohammad' is beyond the header's 2")
+    assert [r["record_id"] for r in result.records] == ["1", "3"]
+
+
+def test_a_repeated_header_is_named_by_position() -> None:
+    planned = mapping.plan(["full_name", "Notes", "Notes"], [], ignore=["Notes"])
+    assert "2 columns are headed 'Notes': name each by its position (#2, #3)" in planned.problems

@@ -120,10 +120,15 @@ def validate(
     seen: dict[str, int] = {}
     for offset, row in enumerate(rows):
         number = numbers[offset] if numbers is not None else offset + 2
+        stray = [c for c in row[len(header) :] if c is not None and str(c).strip()]
         if len(row) < width:
             row = [*row, *([None] * (width - len(row)))]
         raw = {name: _text(row[i]) for name, i, _ in positions}
         record, errors = _clean(raw, number, source)
+        if stray:
+            what = f"{stray[0]!r} is beyond the header's {len(header)} columns"
+            hint = "a delimiter inside a value that is not in quotes?"
+            errors.append(RowError(number, "row", f"{what} ({hint})"))
         rid = record.get("record_id") or f"row-{number}"
         record["record_id"] = rid
         if rid in seen:

@@ -181,7 +181,11 @@ def _check_options(
             problems.append(f"--map {column}={target}: {target!r} is not a field"
                             f"{_closest(target, FIELDS)}; fields: {', '.join(FIELDS)}")  # fmt: skip
     for column in [*extra, *ignore]:
-        if _position(header, names, column) is None:
+        if header.count(column) > 1:
+            same = ", ".join(f"#{i}" for i, h in enumerate(header, start=1) if h == column)
+            problems.append(f"{header.count(column)} columns are headed {column!r}: name "
+                            f"each by its position ({same})")  # fmt: skip
+        elif _position(header, names, column) is None:
             problems.append(f"the file has no column {column!r}{_closest(column, names)}")
     both = set(extra) & set(ignore)
     problems.extend(f"{c!r} is both mapped (--map) and ignored (--ignore)" for c in sorted(both))
