@@ -1,5 +1,5 @@
 """Stages of disclosure: a court package checked by its own verify.py in a fresh
-interpreter (as a recipient runs it, with no dalil), and the public release."""
+interpreter (as a recipient runs it, with no dalil), and a reviewed public release."""
 
 from __future__ import annotations
 
@@ -11,11 +11,16 @@ from dalil.catalogue.cases import list_cases
 from dalil.cli.common import BarReporter
 from dalil.demo.summary import Stage, Summary
 from dalil.export.court import CourtRequest, export_court
+from dalil.export.public import queue
+from dalil.export.public.draft import MASK, DraftRequest, draft_release
+from dalil.export.public.release import release
+from dalil.export.public.review import Verdict, review
 from dalil.export.selection import Selection
 from dalil.vault.archive import Archive
 
 RECIPIENT = "Investigating judge, Higher Regional Court (demo)"
 VERIFY_SECONDS = 600
+PUBLIC_REVIEWER = "reviewer Chadi (press office)"
 REPORT_LINES = 12  # lines of verify.py's report shown in the summary
 
 
@@ -28,9 +33,6 @@ def court_package(
     summary: Summary,
 ) -> Path:
     """The identified bodies' photos (and one victim list) for a court, then checked."""
-    if not cases:
-        with archive.read() as conn:
-            cases = [c.case_id for c in list_cases(conn)[:1]]
     selection = Selection(cases=tuple(cases), lists=(victim_list,) if victim_list else ())
     request = CourtRequest(
         selection, RECIPIENT, "proceedings against the officers of the branches named",
@@ -45,9 +47,18 @@ def court_package(
     summary.wrote("court package (BagIt bag, verify.py inside)", package.path)
     status, lines = run_verify_py(package.path)
     stage.found.append(f"`python3 -I verify.py` in a fresh interpreter: exit status {status}")
-    stage.found += [f"  | {line}" for line in lines[-REPORT_LINES:]]
+    shown = [line.strip() for line in lines if line.startswith(("RESULT", "  ["))]
+    stage.found += [f"  | {line}" for line in shown[:REPORT_LINES]]
     stage.ok = stage.ok and status == 0
     return package.path
+
+
+def disclosed_cases(archive: Archive, confirmed: list[str]) -> list[str]:
+    """The identified bodies; without any, the first case, so that the stages still run."""
+    if confirmed:
+        return confirmed
+    with archive.read() as conn:
+        return [c.case_id for c in list_cases(conn)[:1]]
 
 
 def run_verify_py(package: Path) -> tuple[int, list[str]]:
@@ -66,16 +77,44 @@ def run_verify_py(package: Path) -> tuple[int, list[str]]:
     return done.returncode, lines
 
 
-def public_release(archive: Archive, out: Path, stage: Stage, summary: Summary) -> None:
-    """THE PUBLIC RELEASE GOES HERE (`dalil export public`, issue 11 item 6).
+def public_release(
+    archive: Archive,
+    case: str,
+    with_faces: set[str],
+    out: Path,
+    stage: Stage,
+    summary: Summary,
+) -> None:
+    """One identified body's photos for the public: drafted (faces and card hidden,
+    pixels re-encoded, sensor noise scrubbed), each preview reviewed by a person, then
+    released with a manifest of salted links to the sealed originals.
 
-    The module for public releases was not in this checkout when the demo was written;
-    this stage says so instead of pretending. When it lands, call it here on the
-    identified cases' photos (faces blurred, reviewed by a person, metadata stripped,
-    PRNU defeated) and add its manifest to ``summary.wrote``.
-    """
-    stage.found.append("not run: dalil has no public release module yet (dalil export public)")
-    summary.notes.append(
-        "the public release stage is a placeholder (dalil.demo.disclosure.public_release) "
-        "until `dalil export public` exists"
-    )
+    The reviewer is simulated: ``with_faces`` (the photos that show a volunteer's face,
+    from demo-faces.json) stands for what a person sees in the original, so a preview
+    whose face the detector missed is refused, as a person would refuse it."""
+    name = "demo-release"
+    selection = Selection(cases=(case,))
+    request = DraftRequest(name, selection, "press release on the identified (demo)", MASK)
+    drafted = draft_release(archive, request, BarReporter())
+    with archive.read() as conn:
+        entries = queue.load(conn, name).entries
+    approved = 0
+    for entry in entries:
+        missed = entry.original_sha256 in with_faces and entry.faces == 0
+        refuse = missed or entry.status == queue.BLOCKED
+        why = "a face is still visible" if missed else "checked the preview"
+        verdict = Verdict.REJECT if refuse else Verdict.APPROVE
+        review(archive, name, entry.number, verdict, PUBLIC_REVIEWER, why)
+        approved += not refuse
+    released = release(archive, name, out, None, BarReporter())
+    pces = [float(f["sensor_noise_pce"]) for f in released.files if f["sensor_noise_pce"]]
+    stage.found += [
+        f"case {case}, draft: {drafted.items} previews, {drafted.faces} faces hidden, cards "
+        f"masked, {drafted.blocked} still matching their camera's sensor noise",
+        f"{len(entries)} previews reviewed by {PUBLIC_REVIEWER}: {approved} approved, "
+        f"{len(entries) - approved} refused",
+        f"released {len(released.files)} images (event #{released.seq}); sensor noise PCE at "
+        f"most {max(pces, default=0.0):.1f} (attribution needs 60); no file holds any of "
+        f"{released.values_scanned:,} source-identifying values",
+    ]
+    summary.wrote("public release (images and manifest)", released.path)

@@ -21,7 +21,7 @@ from PIL import Image, ImageEnhance, ImageFilter, ImageOps
 
 # ``../shared/data/faces/orl`` of the repository (this file is src/dalil/demo/faces.py).
 ORL = Path(__file__).resolve().parents[4] / "shared" / "data" / "faces" / "orl"
-ORL_PEOPLE = ("s1", "s2", "s3")  # three families; their faces are well lit, frontal
+ORL_PEOPLE = ("s5", "s2", "s4")  # three families; faces that stay recognisable degraded
 ASTRONAUT_FACE = (150, 20, 290, 200)  # (left, top, right, bottom) of her face in the PNG
 
 
@@ -74,11 +74,11 @@ def degrade(face: Image.Image, strength: int) -> np.ndarray:
     """The face as a body is photographed (stronger with ``strength``): flatter, darker,
     softer, turned a little; RGB uint8."""
     grey = ImageOps.grayscale(face).convert("RGB")
-    softer = grey.filter(ImageFilter.GaussianBlur(0.4 + 0.3 * strength))
-    flat = ImageEnhance.Contrast(softer).enhance(0.8 - 0.1 * strength)
-    dark = ImageEnhance.Brightness(flat).enhance(0.9 - 0.05 * strength)
+    softer = grey.filter(ImageFilter.GaussianBlur(0.4 + 0.15 * strength))
+    flat = ImageEnhance.Contrast(softer).enhance(0.8 - 0.05 * strength)
+    dark = ImageEnhance.Brightness(flat).enhance(0.9 - 0.03 * strength)
     corners = np.asarray(dark)[[0, 0, -1, -1], [0, -1, 0, -1]].mean(axis=0)
     background = (int(corners[0]), int(corners[1]), int(corners[2]))
-    angle = 8 + 4 * strength
+    angle = 8 + 6 * strength
     turned = dark.rotate(angle, Image.Resampling.BILINEAR, expand=True, fillcolor=background)
     return np.asarray(turned, dtype=np.uint8)

@@ -57,13 +57,15 @@ def run(out: Path, photos: int = DEFAULT_PHOTOS) -> bool:
         with summary.stage("verify the whole archive again") as stage:
             vault.check(archive, stage, "after every stage")
         with summary.stage("court package, checked by its own verify.py") as stage:
-            cases = [case for _, case in found.confirmed]
+            cases = disclosure.disclosed_cases(archive, [case for _, case in found.confirmed])
             first_list = sorted(counting.list_names(out / "lists"))[0]
             disclosure.court_package(
                 archive, cases, first_list, out / "court-package", stage, summary
             )
         with summary.stage("public release") as stage:
-            disclosure.public_release(archive, out / "public-release", stage, summary)
+            faces = {p["sha256"] for c in collection.faces["cases"] for p in c["photos"]}
+            release_to = out / "public-release"
+            disclosure.public_release(archive, cases[0], faces, release_to, stage, summary)
     summary.wrote("the archive (try `dalil info -a` on it)", archive_dir)
     summary.print(time.monotonic() - started)
     return summary.ok

@@ -20,6 +20,7 @@ class Stage:
     title: str
     seconds: float = 0.0
     found: list[str] = field(default_factory=list)
+    brief: str = ""  # the line of the closing table; the first found line by default
     ok: bool = True
 
 
@@ -51,16 +52,16 @@ class Summary:
         return all(s.ok for s in self.stages)
 
     def print(self, total: float) -> None:
-        table = Table("", "stage", "what it found", "s", title="dalil demo: the main job")
+        table = Table("", "stage", "found", "s", title="dalil demo: the main job, end to end")
         for s in self.stages:
             mark = "[green]✔[/]" if s.ok else "[red]✘[/]"
-            table.add_row(mark, s.title, "\n".join(s.found), f"{s.seconds:,.1f}")
+            brief = s.brief or (s.found[0] if s.found else "")
+            table.add_row(mark, s.title, brief, f"{s.seconds:,.1f}")
         console.print()
         console.print(table)
-        files = Table("what", "path", title="reports and packages written")
+        console.print("[bold]reports and packages written[/]")
         for what, path in self.outputs:
-            files.add_row(what, str(path))
-        console.print(files)
+            console.print(f"  {what}: {path.resolve()}", soft_wrap=True)
         for note in self.notes:
             console.print(f"[yellow]note:[/] {note}")
         verdict = "[green]every stage passed[/]" if self.ok else "[red]a stage FAILED[/]"
