@@ -23,6 +23,10 @@ from dalil.catalogue import store as catalogue_store
 from dalil.catalogue.assembly import group_archive
 from dalil.estimation import record as estimation_record
 from dalil.export.court import CourtRequest, export_court
+from dalil.export.public.draft import MASK, DraftRequest, draft_release
+from dalil.export.public.lineage import reveal_salt
+from dalil.export.public.release import release
+from dalil.export.public.review import Verdict, review
 from dalil.export.selection import Selection
 from dalil.identification import am_import, decisions, pm_faces, reports
 from dalil.identification.consent import Purpose
@@ -54,6 +58,7 @@ def build(archive: Archive, work: Path) -> None:
     _identification(archive, work, case_id)
     estimation_record.estimate_archive(archive, [], ["independence"])
     witness_and_export(archive, work)
+    public_release(archive, work)
 
 
 def witness_and_export(archive: Archive, work: Path) -> Path:
@@ -66,6 +71,22 @@ def witness_and_export(archive: Archive, work: Path) -> Path:
     request = CourtRequest(Selection(collections=("caesar",)), "Court of Test", "trial of X",
                            work / "package", "J. Doe", "Test NGO", date="2026-12-03")  # fmt: skip
     return export_court(archive, request).path
+
+
+def public_release(archive: Archive, work: Path) -> Path:
+    """A public release of three photos: approved, rejected, revised (a reviewer's box
+    added) then approved; released; one salt handed to a court."""
+    with archive.read() as conn:
+        rows = sorted(catalogue_store.photo_rows(conn, "caesar"), key=lambda r: r.paths[0])
+    picked = tuple(r.sha256 for r in rows[:3])
+    draft_release(archive, DraftRequest("press-1", Selection(items=picked), "press", MASK))
+    review(archive, "press-1", 1, Verdict.APPROVE, "reviewer-a")
+    review(archive, "press-1", 2, Verdict.REJECT, "reviewer-a", "too graphic")
+    review(archive, "press-1", 3, Verdict.REJECT, "reviewer-b", "a mark", ((10, 10, 40, 30),))
+    review(archive, "press-1", 3, Verdict.APPROVE, "reviewer-b")
+    path = release(archive, "press-1", work / "public", date="2026-12-03").path
+    reveal_salt(archive, "press-1", "R-0001.jpg", "Court of Test", "trial of X", "custodian")
+    return path
 
 
 def _vault(archive: Archive, work: Path) -> None:

@@ -254,13 +254,13 @@ def review_preview(
     """Record your decision on an image's current preview (you must have looked at it)."""
     from dalil.errors import InputError
     from dalil.export.public.draft import parse_box
-    from dalil.export.public.review import Decision, review
+    from dalil.export.public.review import Verdict, review
     from dalil.vault.archive import operator
 
     if approve == reject:
         raise InputError("give --approve or --reject")
     boxes = tuple(parse_box(text) for text in blur_region or ())
-    decision = Decision.APPROVE if approve else Decision.REJECT
+    decision = Verdict.APPROVE if approve else Verdict.REJECT
     with open_archive(archive_dir) as archive:
         outcome = review(archive, name, item, decision, reviewer or operator(), reason, boxes)
     out.print(f"image {item} of {name}: {outcome.decision} (event #{outcome.seq})")

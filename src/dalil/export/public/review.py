@@ -31,7 +31,7 @@ from dalil.vault.archive import Archive
 from dalil.vault.writer import Writer
 
 
-class Decision(StrEnum):
+class Verdict(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
 
@@ -48,7 +48,7 @@ def review(
     archive: Archive,
     name: str,
     number: int,
-    decision: Decision,
+    decision: Verdict,
     reviewer: str,
     reason: str = "",
     regions: tuple[Box, ...] = (),
@@ -90,7 +90,7 @@ def review(
 
 
 def _check(
-    release: queue.Release, entry: queue.Entry, decision: Decision, regions: tuple[Box, ...]
+    release: queue.Release, entry: queue.Entry, decision: Verdict, regions: tuple[Box, ...]
 ) -> None:
     if release.released_seq is not None:
         raise InputError(
@@ -102,12 +102,12 @@ def _check(
             f"image {entry.number} of {release.name} was {entry.status} already "
             f"by {entry.decided_by}"
         )
-    if regions and decision is Decision.APPROVE:
+    if regions and decision is Verdict.APPROVE:
         raise InputError(
             "hiding more makes a new preview that must be reviewed itself: "
             "give --reject with --blur-region, then review the new preview"
         )
-    if decision is Decision.APPROVE and entry.status == queue.BLOCKED:
+    if decision is Verdict.APPROVE and entry.status == queue.BLOCKED:
         raise InputError(
             f"image {entry.number}'s sensor noise still matches its camera (PCE "
             f"{entry.pce}, threshold {queue.THRESHOLD:.0f}): it cannot be "
