@@ -273,3 +273,26 @@ def test_the_zip_unpacks_to_a_bag_that_verifies(package: Path, tmp_path: Path) -
     shutil.rmtree(tmp_path / "unzipped")
     assert os.path.exists(package)
     assert sys.executable
+
+
+def test_a_replaced_list_is_disclosed_as_it_now_stands(full: Archive, tmp_path: Path) -> None:
+    """The full archive replaces the list 'centre': --list centre discloses the records
+    of the file that replaced it, never those of the file it replaced."""
+    from dalil.linkage.tables import victim_lists
+    from dalil.vault import custody
+
+    with full.read() as conn:
+        rows = conn.execute(
+            select(victim_lists.c.seq, victim_lists.c.removed_seq).where(
+                victim_lists.c.name == "centre"
+            )
+        ).all()
+        records = {
+            removed is None: custody.get_event(conn, seq).data["records_sha256"]
+            for seq, removed in rows
+        }
+    assert len(rows) == 2 and records[True] != records[False]
+    package = _export(full, tmp_path / "centre", selection=Selection(lists=("centre",))).path
+    index = json.loads((package / "dalil" / "package.json").read_text())
+    disclosed = {item["sha256"] for item in index["items"]}
+    assert records[True] in disclosed and records[False] not in disclosed

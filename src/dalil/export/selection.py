@@ -101,9 +101,12 @@ def _finding(conn: Connection, code: str) -> set[str]:
 
 
 def _list(conn: Connection, name: str) -> str:
-    names = lookup.distinct(conn, victim_lists.c.name)
-    name = lookup.choose("list named", name, names, "dalil lists clusters")
-    seq = conn.execute(select(victim_lists.c.seq).where(victim_lists.c.name == name)).scalar()
+    current = victim_lists.c.removed_seq.is_(None)  # a replaced list's name is its successor's
+    names = list(conn.execute(select(victim_lists.c.name).where(current)).scalars())
+    name = lookup.choose("list named", name, sorted(names), "dalil lists list")
+    seq = conn.execute(
+        select(victim_lists.c.seq).where(victim_lists.c.name == name, current)
+    ).scalar()
     assert seq is not None  # the name was chosen among those held
     data = custody.get_event(conn, int(seq)).data
     if data.get("v", 1) < 2:
