@@ -79,25 +79,27 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+def plain_photos(truth: dict[str, Any]) -> set[str]:
+    """Photos that are plain camera files: no copy of them, no damage, no zip member, no
+    manipulation (so that rendering one again changes nothing else in the collection)."""
+    touched = {f["duplicate_of"] for f in truth["files"] if f["duplicate_of"]}
+    touched |= {f["derived_from"] for f in truth["files"] if f["derived_from"]}
+    return {
+        f["key"]
+        for f in truth["files"]
+        if f["kind"] == "photo" and f["member"] is None and f["damage"] is None
+        and f["manipulation"] is None and f["key"] not in touched
+    }  # fmt: skip
+
+
 def eligible_cases(truth: dict[str, Any]) -> list[dict[str, Any]]:
-    """Detainee cases written on a card whose photos are plain camera files: no copy, no
-    damage, no zip member, no manipulation (so re-rendering one changes nothing else)."""
-    files = {f["key"]: f for f in truth["files"]}
-    copied = {f["duplicate_of"] for f in truth["files"] if f["duplicate_of"]}
-    copied |= {f["derived_from"] for f in truth["files"] if f["derived_from"]}
-
-    def plain(key: str) -> bool:
-        f = files.get(key)
-        return bool(
-            f and f["kind"] == "photo" and f["member"] is None and f["damage"] is None
-            and f["manipulation"] is None and key not in copied
-        )  # fmt: skip
-
+    """Detainee cases written on a card, with enough plain photos to show a face."""
+    plain = plain_photos(truth)
     return [
         c
         for c in truth["cases"]
-        if c["category"] == "detainee" and c["writing"]["surface"] == "card"
-        and c["branch"] and len(c["photos"]) >= FACE_PHOTOS and all(map(plain, c["photos"]))
+        if c["category"] == "detainee" and c["writing"]["surface"] == "card" and c["branch"]
+        and len(plain.intersection(c["photos"])) >= FACE_PHOTOS
     ]  # fmt: skip
 
 
@@ -107,11 +109,13 @@ def place_faces(
     """Give each volunteer's face to one case spread across the collection; returns what
     was changed, for demo-faces.json."""
     candidates = eligible_cases(truth)
-    if not volunteers or len(candidates) < len(volunteers):
+    volunteers = volunteers[: len(candidates)]  # a tiny collection has few bodies
+    if not volunteers:
         return []
     step = len(candidates) // len(volunteers)
     chosen = [candidates[i * step + step // 2]["id"] for i in range(len(volunteers))]
-    jobs = [(photos, case, volunteer) for case, volunteer in zip(chosen, volunteers, strict=True)]
+    plain = frozenset(plain_photos(truth))
+    jobs = [(photos, case, v, plain) for case, v in zip(chosen, volunteers, strict=True)]
     reporter = BarReporter()
     reporter.start("placing volunteers' faces", len(jobs), "bodies")
     placed = []
@@ -119,25 +123,30 @@ def place_faces(
     # here, or the process pools of later stages, which fork, inherit their locks.
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(min(len(jobs), os.cpu_count() or 1), mp_context=spawn) as pool:
-        for (_, case, volunteer), shots in zip(jobs, pool.map(_face_job, jobs), strict=True):
+        for (_, case, volunteer, _), shots in zip(jobs, pool.map(_face_job, jobs), strict=True):
             done = []
             for path, taken, data in shots:
                 render.write_file(folder / path, data, taken)
                 done.append({"path": path, "sha256": hashlib.sha256(data).hexdigest()})
-            placed.append({"case": case, "volunteer": volunteer.name, "photos": done})
+            if done:  # else the face fitted in none of the case's views
+                placed.append({"case": case, "volunteer": volunteer.name, "photos": done})
             reporter.advance()
     reporter.finish()
     return placed
 
 
-def _face_job(job: tuple[int, str, Volunteer]) -> list[tuple[str, datetime, bytes]]:
-    """The first ``FACE_PHOTOS`` photos of a case that can show the face, re-rendered."""
-    photos, case_id, volunteer = job
+FaceJob = tuple[int, str, Volunteer, frozenset[str]]  # photos, case, volunteer, plain photos
+
+
+def _face_job(job: FaceJob) -> list[tuple[str, datetime, bytes]]:
+    """The first ``FACE_PHOTOS`` plain photos of a case that can show the face, rendered
+    again with it."""
+    photos, case_id, volunteer, plain = job
     cv2.setNumThreads(1)
     plan = plan_shots(SEED, photos)
     sessions = {s.id: s.seed for s in plan.sessions}
     shots = []
-    for strength, shot in enumerate(s for s in plan.shots if s.case == case_id):
+    for strength, shot in enumerate(s for s in plan.shots if s.case == case_id and s.path in plain):
         camera = plan.camera(shot.camera)
         gain = prnu_gain(camera)
         data = _render_with_face(

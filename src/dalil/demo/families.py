@@ -104,7 +104,8 @@ def identify(
     result = Identification()
     result.reports = import_reports(archive, sheet, datetime.now(UTC).date()).codes
     by_truth = {p["case"]: p for p in collection.faces["cases"]}
-    portraits = {p["case"]: v for p, v in zip(collection.faces["cases"], volunteers, strict=False)}
+    named = {v.name: v for v in volunteers}
+    portraits = {p["case"]: named[p["volunteer"]] for p in collection.faces["cases"]}
     for code, case_id in zip(result.reports, truth, strict=True):
         result.expected[code] = None
         if case_id is not None:
