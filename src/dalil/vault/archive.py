@@ -8,6 +8,7 @@ ARCHIVE/
   keys/checkpoint.key    Ed25519 private key that signs checkpoints (owner read-only)
   checkpoints/           checkpoints written out with `dalil log checkpoint --export`
   receipts/              one receipt per closed batch
+  writer.lock            held (flock) by the one process running a long write (lock.py)
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dalil.clock import utc_now
 from dalil.db import migrate, schema
 from dalil.db.engine import make_engine, reading, writing
 from dalil.errors import ArchiveError, ArchiveExists, ArchiveNotFound
-from dalil.vault import custody
+from dalil.vault import custody, lock
 from dalil.vault.keys import create_key, load_signer
 from dalil.vault.note import Signer, VerifierKey
 from dalil.vault.replay import ARCHIVE_CREATED, VAULT
@@ -120,6 +121,12 @@ class Archive:
     def write(self) -> Iterator[Connection]:
         with writing(self.engine) as conn:
             yield conn
+
+    @contextmanager
+    def exclusive(self, command: str | None = None) -> Iterator[None]:
+        """Be the archive's only long-running writer for the block (see ``lock``)."""
+        with lock.exclusive(self.root, command):
+            yield
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -179,7 +179,17 @@ def _described(archive: Archive, items: list[Work], workers: int, limits: Limits
 def describe_pending(
     archive: Archive, reporter: Reporter = SILENT, workers: int = 0, limits: Limits = DEFAULT_LIMITS
 ) -> DeriveResult:
-    """Describe every image not yet described; safe to run again at any time."""
+    """Describe every image not yet described; safe to run again at any time.
+
+    The archive's writer lock is held throughout: a second run waits or is refused.
+    """
+    with archive.exclusive():
+        return _describe_pending(archive, reporter, workers, limits)
+
+
+def _describe_pending(
+    archive: Archive, reporter: Reporter, workers: int, limits: Limits
+) -> DeriveResult:
     with archive.read() as conn:
         items = pending_work(conn)
     recorder = _Recorder(archive)

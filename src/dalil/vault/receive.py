@@ -367,9 +367,19 @@ def _check_sources(archive: Archive, sources: list[Source]) -> None:
 def receive(
     archive: Archive, request: ReceiveRequest, reporter: Reporter = SILENT
 ) -> ReceiveResult:
-    """Receive the sources into a batch (resuming an interrupted one) and close it."""
+    """Receive the sources into a batch (resuming an interrupted one) and close it.
+
+    The archive's writer lock is held throughout: a second ingest waits or is refused.
+    """
     sources = resolve_sources(request.sources)
     _check_sources(archive, sources)
+    with archive.exclusive():
+        return _receive(archive, request, sources, reporter)
+
+
+def _receive(
+    archive: Archive, request: ReceiveRequest, sources: list[Source], reporter: Reporter
+) -> ReceiveResult:
     workers = request.workers or 2 * (os.cpu_count() or 1)
     with archive.write() as conn:
         batch = batches.open_batch(

@@ -70,6 +70,20 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _writer_alive(name: str) -> bool:
+    """Whether the process that named a temporary file is still running (on this host)."""
+    pid, _, rest = name.partition("-")
+    if not rest or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class ObjectStore:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -110,7 +124,9 @@ class ObjectStore:
     def _tmp_name(self) -> Path:
         if not self.tmp_dir.is_dir():
             self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        return self.tmp_dir / f"{secrets.token_hex(16)}.part"
+        # The writer's pid is in the name so that clean_tmp never removes the partial copy
+        # of a process still writing (a second writer, a web request storing a record).
+        return self.tmp_dir / f"{os.getpid()}-{secrets.token_hex(16)}.part"
 
     def stage_stream(self, source: BinaryIO, head_size: int = 64) -> Staged:
         """Copy ``source`` to a temporary file, hashing it on the way; one read of each byte.
@@ -192,6 +208,8 @@ class ObjectStore:
         """Remove temporary files left by an interrupted run; returns how many."""
         removed = 0
         for leftover in self.tmp_dir.glob("*.part"):
+            if _writer_alive(leftover.name):
+                continue
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
                 removed += 1
