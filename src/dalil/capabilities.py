@@ -15,11 +15,13 @@ from dalil.export.public.replay import with_public_releases
 from dalil.export.replay import EXPORT
 from dalil.identification.replay import IDENTIFICATION
 from dalil.linkage.replay import LINKAGE
+from dalil.people.replay import PEOPLE
 from dalil.vault.replay import VAULT
 from dalil.vault.rules import Capability, Rules
 
 CAPABILITIES: tuple[Capability, ...] = (
     VAULT,
+    PEOPLE,
     AUTHENTICITY,
     CATALOGUE,
     IDENTIFICATION,

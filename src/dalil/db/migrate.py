@@ -32,6 +32,7 @@ HEADS = frozenset(
         "export_0002",
         "identification_0001",
         "linkage_0003",
+        "people_0001",
         "vault_0002",
     }
 )

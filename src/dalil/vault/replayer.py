@@ -156,6 +156,7 @@ class Replayer:
         self.pruned: dict[str, int] = {}  # table → rows of events before this one are gone
         self.unrecorded: Counter[str] = Counter()
         self.unknown: Counter[str] = Counter()
+        self.watches = [make() for make in rules.watchers()]
 
     # -- before the log is read -------------------------------------------------------
 
@@ -176,6 +177,8 @@ class Replayer:
     # -- each event ---------------------------------------------------------------------
 
     def see(self, event: Event) -> None:
+        for watch in self.watches:
+            watch.see(event, self.sink)
         applier = self.appliers.get(event.type)
         if applier is None:
             if event.type not in self.quiet:
@@ -407,6 +410,8 @@ class Replayer:
     # -- at the end ---------------------------------------------------------------------
 
     def finish(self) -> None:
+        for watch in self.watches:
+            watch.finish(self.sink)
         for cursor in self.streams.values():
             self._drain_before(cursor, None)
             if cursor.column == cursor.rule.origin:

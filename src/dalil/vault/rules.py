@@ -46,6 +46,19 @@ class Sink(Protocol):
 TableCheck = Callable[[Connection, Path, Sink], None]
 
 
+class EventWatch(Protocol):
+    """A check over the events themselves, shown each one in order as verify replays the
+    log (signatures against the keys registered at that point of the log)."""
+
+    def see(self, event: Event, sink: Sink) -> None: ...
+
+    def finish(self, sink: Sink) -> None: ...
+
+
+# Makes a fresh watch for each replay: a watch keeps state from one event to the next.
+Watcher = Callable[[], EventWatch]
+
+
 @dataclass(frozen=True)
 class TableRule:
     table: Table
@@ -75,6 +88,7 @@ class Capability:
     pruners: frozenset[str] = frozenset()  # event types whose changes include a Prune
     unreplayed: Mapping[Table, str] = field(default_factory=dict)  # table → why not
     checks: tuple[TableCheck, ...] = ()
+    watchers: tuple[Watcher, ...] = ()
 
     def event_types(self) -> frozenset[str]:
         return frozenset(self.appliers) | self.quiet
@@ -121,6 +135,10 @@ class Rules:
     def checks(self) -> Iterator[TableCheck]:
         for capability in self.capabilities:
             yield from capability.checks
+
+    def watchers(self) -> Iterator[Watcher]:
+        for capability in self.capabilities:
+            yield from capability.watchers
 
     def rule_for(self, table: Table) -> TableRule:
         for rule in self.table_rules():
