@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install lint typecheck bench docs clean
+.PHONY: demo test install lint typecheck bench docs clean tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) lint typecheck
+# exiftool judges public releases in the tests (Debian's libimage-exiftool-perl).
+tools:
+	command -v exiftool || apt-get install -y libimage-exiftool-perl
+
+test: $(STAMP) tools lint typecheck
 	$(BIN)/pytest -q
 
 docs: $(STAMP)
