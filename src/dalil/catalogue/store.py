@@ -26,6 +26,7 @@ from dalil.catalogue.tables import (
     catalogue_readings,
 )
 from dalil.db import schema
+from dalil.people import registry as people
 from dalil.vault.writer import Writer
 
 # -- readings ---------------------------------------------------------------------------
@@ -227,13 +228,14 @@ def record_entry(
     conn: Connection,
     case_id: str,
     grouping_seq: int,
-    reviewer: str,
+    reviewer: people.Acting,
     values: dict[str, str],
     typed: dict[str, str],
     replaces: int | None = None,
 ) -> int:
     """A reviewer's blind entry (or, with ``replaces``, their correction of it), for a
-    case of that grouping; an entry for a case it does not hold is refused."""
+    case of that grouping; an entry for a case it does not hold is refused. Signed by
+    the reviewer when they are a registered person (``people.registry``)."""
     c = catalogue_cases
     query = select(c.c.case_id).where(c.c.grouping_seq == grouping_seq).order_by(c.c.seq)
     held = [str(v) for v in conn.execute(query).scalars()]
@@ -243,11 +245,12 @@ def record_entry(
     data = {
         "case": case_id,
         "grouping": grouping_seq,
-        "reviewer": reviewer,
+        "reviewer": people.acting(conn, reviewer),
         "values": values,
         "typed": typed,
         "replaces": replaces,
     }
+    data = people.sign(conn, reviewer, type_, data)
     with Writer(conn, CATALOGUE) as writer:
         return writer.record(type_, data).seq
 
@@ -259,9 +262,13 @@ def record_confirmation(
     value: str,
     entries: list[int],
     reviewers: list[str],
+    by: people.Acting = "",
 ) -> int:
+    """A field confirmed by two reviewers' entries; signed by ``by``, the person whose
+    entry completed it, when people are registered."""
     data = {"case": case_id, "field": field, "value": value, "entries": entries,
             "reviewers": reviewers}  # fmt: skip
+    data = people.sign(conn, by, replay.CONFIRMED, data)
     with Writer(conn, CATALOGUE) as writer:
         return writer.record(replay.CONFIRMED, data).seq
 

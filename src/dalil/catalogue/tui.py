@@ -26,6 +26,7 @@ from dalil.catalogue import review, store
 from dalil.catalogue.cases import CaseRecord, list_cases, resolve_case
 from dalil.catalogue.vocabulary import Vocabulary
 from dalil.errors import InputError
+from dalil.people import registry as people
 from dalil.vault.archive import Archive
 
 Ask = Callable[[str], str]
@@ -53,16 +54,18 @@ class ReviewApp:
     def __init__(
         self,
         archive: Archive,
-        reviewer: str,
+        reviewer: people.Acting,
         ask: Ask,
         console: Console,
         vocabulary: Vocabulary,
         include_confident: bool = False,
     ) -> None:
-        if not reviewer.strip():
+        if isinstance(reviewer, str) and not reviewer.strip():
             raise InputError("a reviewer's name is needed: --reviewer NAME or $DALIL_OPERATOR")
         self.archive = archive
-        self.reviewer = reviewer.strip()
+        self.acting = reviewer.strip() if isinstance(reviewer, str) else reviewer
+        with archive.read() as conn:  # a registered person's id, proved by their key
+            self.reviewer = people.acting(conn, self.acting)
         self.ask = ask
         self.console = console
         self.vocabulary = vocabulary
@@ -200,7 +203,7 @@ class ReviewApp:
         """The entry (or correction) and any confirmation it brings, in one transaction."""
         with self.archive.write() as conn:
             seq = store.record_entry(
-                conn, case.case_id, grouping, self.reviewer, values, typed, replaces
+                conn, case.case_id, grouping, self.acting, values, typed, replaces
             )
             entries = store.entries_by_case(conn, [case.case_id]).get(case.case_id, [])
             recorded = store.confirmed_values(conn).get(case.case_id, {})
@@ -208,7 +211,7 @@ class ReviewApp:
                 assert state.value is not None
                 store.record_confirmation(
                     conn, case.case_id, name, state.value, list(state.entries),
-                    list(state.reviewers),
+                    list(state.reviewers), by=self.acting,
                 )  # fmt: skip
                 self.summary.confirmed += 1
         if replaces is None:

@@ -19,6 +19,7 @@ from dalil.cli import (
     lists_cmd,
     log_cmd,
     match_cmd,
+    people_cmd,
     synth_cmd,
     verify_cmd,
     witness_cmd,
@@ -61,6 +62,7 @@ app.add_typer(lists_cmd.app, name="lists")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(am_cmd.app, name="am")
 app.add_typer(match_cmd.app, name="match")
+app.add_typer(people_cmd.app, name="people")
 estimate_cmd.register(app)
 authenticity_cmd.register(app)
 app.add_typer(export_cmd.app, name="export")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from dalil.catalogue.review import Category, ReviewState
+from dalil.cli.acting import AsOption, KeyOption, actor
 from dalil.cli.common import (
     ArchiveOption,
     BarReporter,
@@ -101,17 +102,18 @@ def review_command(
         bool, typer.Option("--all", help="Include cases whose numbers were all read confidently.")
     ] = False,
     limit: Annotated[int | None, typer.Option(help="Stop after this many cases.")] = None,
+    person: AsOption = None,
+    key: KeyOption = None,
     archive_dir: ArchiveOption = None,
 ) -> None:
     """Double entry at the keyboard: type the three numbers you see on the card, blind
-    to the machine and to other reviewers; two reviewers agreeing confirms a number."""
+    to the machine and to other reviewers; two people agreeing confirms a number."""
     from dalil.catalogue.tui import ReviewApp
     from dalil.catalogue.vocabulary import load_vocabulary
-    from dalil.vault.archive import operator
 
     with open_archive(archive_dir) as archive:
         app_ = ReviewApp(
-            archive, reviewer or operator(), console.input, console,
+            archive, actor(person, key, reviewer), console.input, console,
             load_vocabulary(archive.root), include_confident=all_cases,
         )  # fmt: skip
         app_.run(only=case, limit=limit)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
+from dalil.cli.acting import AsOption, KeyOption, actor
 from dalil.cli.common import ArchiveOption, BarReporter, JsonOption, open_archive, out, print_json
 from dalil.errors import InputError
 from dalil.linkage.backends import Backend
@@ -284,6 +285,8 @@ def decide(
         bool | None, typer.Option("--same/--different", help="One person, or two.")
     ] = None,
     note: Annotated[str, typer.Option(help="Why (kept in the custody log).")] = "",
+    person: AsOption = None,
+    key: KeyOption = None,
     archive_dir: ArchiveOption = None,
 ) -> None:
     """Record that two records are (--same) or are not (--different) one person."""
@@ -291,8 +294,9 @@ def decide(
 
     if same is None:
         raise InputError("say --same or --different")
+    who = actor(person, key)
     with open_archive(archive_dir) as archive, archive.write() as conn:
-        seq = store.decide(conn, a, b, same, note)
+        seq = store.decide(conn, a, b, same, note, by=who)
     out.print(f"recorded: {a} and {b} are {'one person' if same else 'two people'} (event #{seq})")
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dalil.cli.acting import AsOption, KeyOption, actor
 from dalil.cli.common import ArchiveOption, JsonOption, open_archive, out, print_json
 from dalil.identification.comparison import ExclusionRule
 from dalil.identification.review import Decision, TaskOutcome
@@ -85,14 +86,15 @@ def review(
     case: Annotated[str, typer.Argument(help="PM case id.")],
     decision: Annotated[Decision, typer.Option(help="reject, possible or likely.")],
     reason: Annotated[str, typer.Option(help="What supports the decision.")],
+    person: AsOption = None,
+    key: KeyOption = None,
     archive_dir: ArchiveOption = None,
 ) -> None:
-    """Record your decision on a candidate; two different reviewers' "likely" confirm it."""
+    """Record your decision on a candidate; two different people's "likely" confirm it."""
     from dalil.identification import decisions
-    from dalil.vault.archive import operator
 
     with open_archive(archive_dir) as archive:
-        outcome = decisions.decide(archive, code, case, operator(), decision, reason)
+        outcome = decisions.decide(archive, code, case, actor(person, key), decision, reason)
     out.print(f"{code} / {outcome.case_id}: {outcome.status.value}")
     if outcome.task_id is not None:
         out.print(f"confirmed: task {outcome.task_id} opened for the family liaison")
@@ -104,14 +106,16 @@ def override(
     case: Annotated[str, typer.Argument(help="PM case id.")],
     rule: Annotated[ExclusionRule, typer.Option(help="sex_mismatch or death_before_arrest.")],
     reason: Annotated[str, typer.Option(help="Why the rule does not hold for this pair.")],
+    person: AsOption = None,
+    key: KeyOption = None,
     archive_dir: ArchiveOption = None,
 ) -> None:
     """Lift a hard exclusion for one report and case, with your reason."""
     from dalil.identification import decisions
-    from dalil.vault.archive import operator
 
+    who = actor(person, key)
     with open_archive(archive_dir) as archive:
-        decisions.override_exclusion(archive, code, case, rule.value, operator(), reason)
+        decisions.override_exclusion(archive, code, case, rule.value, who, reason)
     out.print(f"{code} / {case}: {rule} overridden")
 
 
@@ -140,14 +144,15 @@ def close(
         TaskOutcome,
         typer.Option(help="family informed, family not reachable, family declined."),
     ],
+    person: AsOption = None,
+    key: KeyOption = None,
     archive_dir: ArchiveOption = None,
 ) -> None:
     """Record how a notification task ended."""
     from dalil.identification import decisions
-    from dalil.vault.archive import operator
 
     with open_archive(archive_dir) as archive:
-        decisions.close_task(archive, task, operator(), outcome.value)
+        decisions.close_task(archive, task, actor(person, key), outcome.value)
     out.print(f"task {task}: {outcome}")
 
 

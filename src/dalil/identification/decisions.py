@@ -26,6 +26,7 @@ from dalil.identification.replay import IDENTIFICATION
 from dalil.identification.review import Decision, ReviewDecision, Status, TaskOutcome
 from dalil.identification.scoring import Override
 from dalil.identification.tables import exclusion_overrides, match_decisions, notification_tasks
+from dalil.people import registry as people
 from dalil.vault.archive import Archive
 from dalil.vault.writer import Writer
 
@@ -63,14 +64,21 @@ def _confirmed_pairs(conn: Connection) -> list[tuple[str, str]]:
 
 
 def decide(
-    archive: Archive, code: str, case_id: str, reviewer: str, decision: Decision, reason: str
+    archive: Archive,
+    code: str,
+    case_id: str,
+    who: people.Acting,
+    decision: Decision,
+    reason: str,
 ) -> Outcome:
     """Record one reviewer's decision; a second "likely" from another reviewer confirms.
-    The case must exist (``known_cases``): a decision on an unknown id is refused."""
+    The case must exist (``known_cases``): a decision on an unknown id is refused. With
+    people registered, ``who`` is a person with their key, and the events are signed."""
     now = utc_now()
-    new = ReviewDecision(code, case_id, reviewer, decision, reason, now)
-    review.check_decision(new)
+    named = who if isinstance(who, str) else who.person
+    review.check_decision(ReviewDecision(code, case_id, named, decision, reason, now))
     with archive.write() as conn:
+        reviewer = people.acting(conn, who)
         report = reports.get_active(conn, code)
         case_id = resolve_case(conn, case_id)
         require(report.consent, Purpose.IDENTIFICATION, report.code)
@@ -89,13 +97,15 @@ def decide(
             "reason_commitment": sealing.commit(key, reason.encode("utf-8")),
             "status": state.value,
         }
+        data = people.sign(conn, who, replay.DECIDED, data)
         task_id = None
         with Writer(conn, IDENTIFICATION) as writer:
             writer.record(replay.DECIDED, data, at=now, given={"reason": reason})
             if state is Status.CONFIRMED and was is not Status.CONFIRMED:
-                task_id = _open_task(conn, writer, report, case_id, after, now)
+                task_id = _open_task(conn, writer, report, case_id, after, now, who)
             if was is Status.CONFIRMED and state is not Status.CONFIRMED:
                 unconfirmed = {"report": report.code, "case": case_id}
+                unconfirmed = people.sign(conn, who, replay.UNCONFIRMED, unconfirmed)
                 writer.record(replay.UNCONFIRMED, unconfirmed, at=now)
     return Outcome(state, task_id, case_id)
 
@@ -107,6 +117,7 @@ def _open_task(
     case_id: str,
     decisions: list[ReviewDecision],
     now: str,
+    who: people.Acting,
 ) -> int:
     task = review.notification_task(decisions)
     assert task is not None
@@ -119,19 +130,21 @@ def _open_task(
         "task": task_id,
         "assigned_role": task.assigned_role,
     }
-    writer.record(replay.CONFIRMED, data, at=now)
+    writer.record(replay.CONFIRMED, people.sign(conn, who, replay.CONFIRMED, data), at=now)
     return task_id
 
 
 def override_exclusion(
-    archive: Archive, code: str, case_id: str, rule: str, reviewer: str, reason: str
+    archive: Archive, code: str, case_id: str, rule: str, who: people.Acting, reason: str
 ) -> None:
     """Let a hard-excluded case back into the ranking; the rule stays in its explanation."""
     if rule not in EXCLUSION_RULES:
         raise ReviewRefused(f"{rule!r} is not an exclusion rule ({', '.join(EXCLUSION_RULES)})")
-    review.check_decision(ReviewDecision(code, case_id, reviewer, Decision.POSSIBLE, reason, ""))
+    named = who if isinstance(who, str) else who.person
+    review.check_decision(ReviewDecision(code, case_id, named, Decision.POSSIBLE, reason, ""))
     now = utc_now()
     with archive.write() as conn:
+        reviewer = people.acting(conn, who)
         report = reports.get_active(conn, code)
         case_id = resolve_case(conn, case_id)
         require(report.consent, Purpose.IDENTIFICATION, report.code)
@@ -143,6 +156,7 @@ def override_exclusion(
             "reviewer": reviewer,
             "reason_commitment": sealing.commit(key, reason.encode("utf-8")),
         }
+        data = people.sign(conn, who, replay.OVERRIDDEN, data)
         with Writer(conn, IDENTIFICATION) as writer:
             writer.record(replay.OVERRIDDEN, data, at=now, given={"reason": reason})
 
@@ -192,7 +206,7 @@ def tasks(conn: Connection, open_only: bool = True) -> list[Task]:
     ]
 
 
-def close_task(archive: Archive, task_id: int, by: str, outcome: str) -> None:
+def close_task(archive: Archive, task_id: int, by: people.Acting, outcome: str) -> None:
     """The liaison records that the family was told (or why not); outcome stays private."""
     if outcome not in tuple(TaskOutcome):
         raise ReviewRefused(f"outcome must be: {', '.join(TaskOutcome)}")
@@ -205,7 +219,8 @@ def close_task(archive: Archive, task_id: int, by: str, outcome: str) -> None:
         ).first()
         if row is None:
             raise _no_open_task(conn, task_id)
-        data = {"task": task_id, "by": by, "outcome": outcome}
+        data = {"task": task_id, "by": people.acting(conn, by), "outcome": outcome}
+        data = people.sign(conn, by, replay.TASK_CLOSED, data)
         with Writer(conn, IDENTIFICATION) as writer:
             writer.record(replay.TASK_CLOSED, data, at=now)
 

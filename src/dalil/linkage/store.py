@@ -36,6 +36,7 @@ from dalil.linkage.tables import (
     list_removals,
     victim_lists,
 )
+from dalil.people import registry as people
 from dalil.vault.archive import operator
 from dalil.vault.records import store_rows
 from dalil.vault.replay import VAULT
@@ -293,14 +294,18 @@ def parse_reference(text: str) -> tuple[str, str]:
         raise InputError(str(exc)) from exc
 
 
-def decide(conn: Connection, a: str, b: str, same: bool, note: str = "") -> int:
-    """Record a reviewer's decision that two records are (not) one person."""
+def decide(
+    conn: Connection, a: str, b: str, same: bool, note: str = "", by: people.Acting | None = None
+) -> int:
+    """Record a reviewer's decision that two records are (not) one person; ``by`` (default:
+    the operator) signs it when they are a registered person."""
     (la, ra), (lb, rb) = sorted([find_record(conn, a), find_record(conn, b)])
     if (la, ra) == (lb, rb):
         raise InputError("a record is always the same person as itself")
     decision = "same" if same else "different"
     data = {"v": replay.VERSION, "a": f"{la}:{ra}", "b": f"{lb}:{rb}", "decision": decision,
-            "by": operator(), "note": note}  # fmt: skip
+            "by": people.acting(conn, by or operator()), "note": note}  # fmt: skip
+    data = people.sign(conn, by or operator(), replay.DECIDED, data)
     with Writer(conn, LINKAGE) as writer:
         return writer.record(replay.DECIDED, data).seq
 
