@@ -50,6 +50,10 @@ def catalogue(
         records = list_cases(conn)
         unassigned = count_unassigned(conn)
     stats = compute_stats(records, load_vocabulary(archive.root), unassigned)
+    stage.brief = (
+        f"{read.read:,} photos read → {grouped.cases:,} cases (truth: {bodies} bodies), "
+        f"{grouped.unassigned} unassigned"
+    )
     path = reports / "catalogue.html"
     path.write_text(render_html(stats), encoding="utf-8")
     summary.wrote("catalogue statistics (HTML)", path)

@@ -50,6 +50,12 @@ def count(archive: Archive, folder: Path, reports: Path, stage: Stage, summary: 
     )
     recorded = estimate_archive(archive, [], settings=lcmcr.Settings(), reporter=BarReporter())
     result = recorded.estimation.strata[0]
+    lcmcr_estimate = next(e for e in result.estimates if e.method == "lcmcr")
+    stage.brief = (
+        f"{linked.records:,} records → {linked.clusters:,} people; LCMCR "
+        f"{lcmcr_estimate.estimate:,.0f} dead (95% {lcmcr_estimate.low:,.0f} – "
+        f"{lcmcr_estimate.high:,.0f}); truth {truth['population']:,}"
+    )
     for e in result.estimates:
         stage.found.append(f"{e.method}: {e.estimate:,.0f} dead (95% {e.low:,.0f} – {e.high:,.0f})")
     stage.found.append(

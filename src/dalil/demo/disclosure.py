@@ -50,6 +50,10 @@ def court_package(
     shown = [line.strip() for line in lines if line.startswith(("RESULT", "  ["))]
     stage.found += [f"  | {line}" for line in shown[:REPORT_LINES]]
     stage.ok = stage.ok and status == 0
+    stage.brief = (
+        f"{package.items} items, {package.events} events proven; verify.py in a fresh "
+        f"interpreter: exit status {status}"
+    )
     return package.path
 
 
@@ -117,4 +121,8 @@ def public_release(
         f"most {max(pces, default=0.0):.1f} (attribution needs 60); no file holds any of "
         f"{released.values_scanned:,} source-identifying values",
     ]
+    stage.brief = (
+        f"{len(released.files)} of {len(entries)} images released after review; "
+        f"PCE ≤ {max(pces, default=0.0):.1f}; no source value in any file"
+    )
     summary.wrote("public release (images and manifest)", released.path)

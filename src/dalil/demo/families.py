@@ -122,6 +122,10 @@ def identify(
     )
     for ranking in rankings:
         _review(archive, ranking, result, stage)
+    stage.brief = (
+        f"{len(result.reports)} reports, {len(portraits)} with portraits; "
+        f"{len(result.confirmed)} bodies identified, each confirmed by two reviewers"
+    )
     return result
 
 
