@@ -19,6 +19,7 @@ from dalil.clock import from_ns
 from dalil.errors import SourceError
 
 FILE, SYMLINK, SPECIAL, UNREADABLE = "file", "symlink", "special", "unreadable"
+HARDLINK = "hardlink"  # a tar entry that names another entry as its content
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class Entry:
     depth: int = 0  # how many archives deep
     flags: tuple[tuple[str, str], ...] = ()
     opener: Callable[[], BinaryIO] | None = field(default=None, compare=False, repr=False)
+    # Position of the entry in its archive's listing (from 1), and that of the first entry
+    # of the same name when this one repeats it: two entries, two receipts.
+    ordinal: int | None = None
+    same_name_as: int | None = None
 
     @property
     def path(self) -> str:
@@ -39,19 +44,33 @@ class Entry:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
+        return path_key(self.raw, self.ordinal, self.same_name_as)
 
     @property
     def raw_if_not_utf8(self) -> str | None:
+        """The exact name bytes (hex) where the shown path is not them: not UTF-8, or a NUL."""
+        return None if display(self.raw).encode("utf-8") == self.raw else self.raw.hex()
+
+    @property
+    def is_utf8(self) -> bool:
         try:
             self.raw.decode("utf-8")
         except UnicodeDecodeError:
-            return self.raw.hex()
-        return None
+            return False
+        return True
+
+
+def path_key(raw: bytes, ordinal: int | None, same_name_as: int | None) -> str:
+    """The key of a received path in its batch; a repeated name is told apart by position."""
+    if same_name_as is None or ordinal is None:
+        return hashlib.sha256(raw).hexdigest()
+    return hashlib.sha256(raw + b"\x00#" + str(ordinal).encode()).hexdigest()
 
 
 def display(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="backslashreplace")
+    # A NUL cannot be stored in PostgreSQL text, and a name cut at it would be another
+    # name: it is shown escaped, and the exact bytes are kept beside the path.
+    return raw.decode("utf-8", errors="backslashreplace").replace("\x00", "\\x00")
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,33 @@ KINDS = _kinds(
     FlagKind("archive-entry-damaged", ERROR, "an archive entry that cannot be read whole"),
     FlagKind("archive-entry-encrypted", WARNING, "an encrypted archive entry; not opened"),
     FlagKind("archive-too-deep", WARNING, "an archive nested too deep; stored, not opened"),
+    FlagKind(
+        "archive-entry-duplicate",
+        WARNING,
+        "an archive entry with the same name as an earlier one (tar -r); each is received",
+    ),
+    FlagKind(
+        "archive-entry-name-nul",
+        WARNING,
+        "an archive entry name with a NUL byte, where most tools cut it; the whole name is kept",
+    ),
+    FlagKind(
+        "archive-entry-hidden",
+        WARNING,
+        "a zip entry in a local header that the central directory does not list",
+    ),
+    FlagKind(
+        "archive-embedded",
+        WARNING,
+        "a zip inside the bytes of another (concatenated zips); stored as its own and opened",
+    ),
+    FlagKind(
+        "archive-appended",
+        WARNING,
+        "a zip appended to a file of another kind (a JPEG); the zip is opened",
+    ),
+    FlagKind("hardlink-not-followed", INFO, "a hard link in a tar, recorded with its target"),
+    FlagKind("archive-link-escapes", WARNING, "an archive link whose target lies outside it"),
     FlagKind("image-too-large", ERROR, "the image claims more pixels than is safe to decode"),
     FlagKind("image-truncated", ERROR, "the image data ends before the image does"),
     FlagKind("image-undecodable", ERROR, "the image cannot be decoded"),

@@ -24,16 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, literal, select, union_all
 
 from dalil.db import schema
 from dalil.errors import SourceError
 from dalil.progress import SILENT, Reporter
 from dalil.vault import batches, checkpoints, flags, sniff
 from dalil.vault.archive import Archive
-from dalil.vault.containers import ContainerRefused, open_members
+from dalil.vault.containers import ZIP, ContainerRefused, open_members
 from dalil.vault.entries import (
     FILE,
+    HARDLINK,
     SPECIAL,
     SYMLINK,
     UNREADABLE,
@@ -44,11 +45,13 @@ from dalil.vault.entries import (
     walk,
 )
 from dalil.vault.limits import DEFAULT_LIMITS, Limits
+from dalil.vault.members import printable
 from dalil.vault.placement import place_new
 from dalil.vault.receipt import build_receipt, write_receipt
 from dalil.vault.replay import OPENED, RECEIVED, VAULT, raw_path
 from dalil.vault.store import Staged
 from dalil.vault.writer import Writer
+from dalil.vault.zips import appended_zip_offset
 
 # A group is committed when it holds this many entries or bytes, or is this old: large
 # enough that a transaction's fsyncs are amortised, small enough that a crash loses
@@ -66,6 +69,8 @@ class Outcome:
     staged: Staged | None = None
     media_type: str | None = None
     error: str | None = None
+    error_code: str | None = None
+    appended_at: int | None = None  # where a zip appended to the file begins
 
 
 @dataclass
@@ -97,26 +102,47 @@ def _stage(archive: Archive, entry: Entry) -> Outcome:
     try:
         with entry.opener() as source:
             staged = archive.store.stage_stream(source, sniff.HEAD_SIZE)
+    except ContainerRefused as refusal:  # an entry expanding past the limits, unstored
+        return Outcome(entry, error=str(refusal), error_code=refusal.code)
     except Exception as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return Outcome(entry, error=f"could not be read: {reason}")
-    return Outcome(entry, staged, sniff.media_type(staged.head, staged.size))
+    kind = sniff.media_type(staged.head, staged.size)
+    return Outcome(entry, staged, kind, appended_at=_appended_zip(staged, kind))
+
+
+# A zip's end record lies within its last 64 KiB + 22 bytes (the longest comment).
+_END_SEARCH = (1 << 16) + 22
+
+
+def _appended_zip(staged: Staged, kind: str) -> int | None:
+    """Where a zip appended to a file of another kind (a JPEG) begins, if one is."""
+    if kind in sniff.CONTAINER_TYPES or staged.size < 22:
+        return None
+    with staged.tmp_path.open("rb") as handle:
+        handle.seek(max(0, staged.size - _END_SEARCH))
+        if b"PK\x05\x06" not in handle.read():
+            return None
+    return appended_zip_offset(staged.tmp_path)
 
 
 def _entry_flags(outcome: Outcome) -> list[tuple[str, str]]:
     entry = outcome.entry
     found = list(entry.flags)
-    if entry.raw_if_not_utf8 is not None:
+    if not entry.is_utf8:
         found.append(("name-not-utf8", f"name bytes (hex) {entry.raw_if_not_utf8}"))
     if entry.kind == SYMLINK:
-        found.append(("symlink-not-followed", f"link to {entry.note}"))
+        found.append(("symlink-not-followed", f"link to {printable(entry.note or '')}"))
+    elif entry.kind == HARDLINK:
+        target = printable(entry.note or "")
+        found.append(("hardlink-not-followed", f"hard link to the entry {target!r}"))
     elif entry.kind == SPECIAL:
         found.append(("special-file", f"{entry.note}: nothing to store"))
     elif entry.kind == UNREADABLE:
         found.append(("unreadable", entry.note or "could not be read"))
     elif outcome.error is not None:
         code = "archive-entry-damaged" if entry.container else "unreadable"
-        found.append((code, outcome.error))
+        found.append((outcome.error_code or code, outcome.error))
     staged, kind = outcome.staged, outcome.media_type
     if staged is None or kind is None:
         return found
@@ -130,6 +156,15 @@ def _entry_flags(outcome: Outcome) -> list[tuple[str, str]]:
         found.append(("not-an-image", f"the content is {kind}"))
     if staged.size and (why := sniff.extension_mismatch(entry.path, kind)) is not None:
         found.append(("extension-mismatch", why))
+    if outcome.appended_at is not None:
+        found.append(
+            (
+                "archive-appended",
+                f"a zip archive is appended at byte {outcome.appended_at:,}, after the "
+                f"file's own content ({kind}); most viewers show only the {kind}: the zip "
+                "is opened and its entries received",
+            )
+        )
     return found
 
 
@@ -210,6 +245,7 @@ class _Committer:
                 sha = staged.sha256 if staged else None
                 is_new = sha is not None and sha in new and sha not in recorded
                 data = {
+                    "v": 2,
                     "batch": self.batch_id,
                     "path": entry.path,
                     "path_raw": entry.raw_if_not_utf8,
@@ -221,6 +257,8 @@ class _Committer:
                     "sha256": sha,
                     "media_type": outcome.media_type,
                     "new_object": is_new,
+                    "ordinal": entry.ordinal,
+                    "same_name_as": entry.same_name_as,
                 }
                 seq = writer.record(RECEIVED, data).seq
                 if is_new and sha is not None:
@@ -269,20 +307,25 @@ def _stream(
 
 
 def _containers_to_open(conn: Connection, batch_id: int) -> list[Any]:
-    o, ob, ao = schema.originals, schema.objects, schema.archive_openings
+    """Archives received in the batch and not yet opened: by their type, or because a
+    zip was found appended to them (``appended`` is then true)."""
+    o, ob, ao, fl = schema.originals, schema.objects, schema.archive_openings, schema.flags
     opened = select(ao.c.original_seq).where(ao.c.batch_id == batch_id)
-    return list(
-        conn.execute(
-            select(o.c.seq, o.c.path, o.c.path_raw, o.c.object_sha256, o.c.depth, ob.c.media_type)
-            .join(ob, ob.c.sha256 == o.c.object_sha256)
-            .where(
-                o.c.batch_id == batch_id,
-                ob.c.media_type.in_(sorted(sniff.CONTAINER_TYPES)),
-                o.c.seq.not_in(opened),
-            )
-            .order_by(o.c.seq)
-        ).all()
+    columns = (o.c.seq, o.c.path, o.c.path_raw, o.c.object_sha256, o.c.depth, ob.c.media_type)
+    pending = (o.c.batch_id == batch_id, o.c.seq.not_in(opened))
+    by_type = (
+        select(*columns, literal(False).label("appended"))
+        .join(ob, ob.c.sha256 == o.c.object_sha256)
+        .where(*pending, ob.c.media_type.in_(sorted(sniff.CONTAINER_TYPES)))
     )
+    flagged = select(fl.c.original_seq).where(fl.c.code == "archive-appended")
+    appended = (
+        select(*columns, literal(True).label("appended"))
+        .join(ob, ob.c.sha256 == o.c.object_sha256)
+        .where(*pending, o.c.seq.in_(flagged))
+    )
+    query = union_all(by_type, appended).subquery()
+    return list(conn.execute(select(query).order_by(query.c.seq)).all())
 
 
 def _record_opening(
@@ -305,12 +348,6 @@ def _record_opening(
             "members": members,
         }
         writer.record(OPENED, data)
-
-
-def _is_compressed_non_tar(media_type: str, error: ContainerRefused) -> bool:
-    return media_type not in ("application/zip", "application/x-tar") and error.code == (
-        "archive-damaged"
-    )
 
 
 def _open_containers(
@@ -341,14 +378,13 @@ def _open_container(
 
     try:
         path = archive.store.path_for(sha)
-        with open_members(path, row.media_type, parent, sha, limits) as entries:
+        media_type = ZIP if row.appended else row.media_type
+        opened = open_members(path, media_type, parent, sha, limits, not row.appended)
+        with opened as entries:
             # Entries of one archive are read one at a time from the stored copy.
             _stream(archive, batch_id, counted(entries), done, 1, reporter)
     except ContainerRefused as refusal:
-        if _is_compressed_non_tar(row.media_type, refusal):
-            _record_opening(archive, batch_id, row.seq, sha, "not-an-archive", 0, None)
-        else:
-            _record_opening(archive, batch_id, row.seq, sha, refusal.code, members, refusal)
+        _record_opening(archive, batch_id, row.seq, sha, refusal.code, members, refusal)
         return
     _record_opening(archive, batch_id, row.seq, sha, "opened", members, None)
 

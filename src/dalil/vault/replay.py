@@ -8,7 +8,6 @@ verify's log check, not replayed.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from dalil import canonical
 from dalil.db import schema
 from dalil.vault.changes import Change, Digest, Insert, Update, insert
 from dalil.vault.custody import Event
+from dalil.vault.entries import path_key
 from dalil.vault.facts import facts_columns
 from dalil.vault.rules import Capability, TableRule
 
@@ -110,7 +110,10 @@ def _received(event: Event) -> Iterator[Change]:
             "batch_id": d["batch"],
             "path": d["path"],
             "path_raw": d["path_raw"],
-            "path_key": hashlib.sha256(raw_path(d["path"], d["path_raw"])).hexdigest(),
+            # Events before v2 name no position: every path of theirs was unique.
+            "path_key": path_key(
+                raw_path(d["path"], d["path_raw"]), d.get("ordinal"), d.get("same_name_as")
+            ),
             "entry_kind": d["kind"],
             "size": d["size"],
             "mtime": d["mtime"],
