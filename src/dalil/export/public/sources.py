@@ -4,7 +4,8 @@ The values: every camera serial, owner, artist, copyright holder and unique id i
 image's EXIF; every GPS position (as decimal degrees to 3-6 places, and as the EXIF's own
 rationals); every path received (whole), every folder and file name on it, and every
 file name without its extension that holds a digit (a camera's counter: DSC_0042); each
-source drive's label and the names it was given by; every object's SHA-256 and the
+source drive's label, its paths and its folder's name (not the folders of the
+custodian's machine above it); every object's SHA-256 and the
 release's salts (either would link a released file to its sealed original without a
 court's say).
 
@@ -74,9 +75,9 @@ def archive_values(conn: Connection) -> dict[str, str]:
         for source in canonical.loads(sources):
             add(source.get("label", ""), "a source drive's label")
             add(source.get("absolute", ""), "a source drive's path")
-            add(PurePosixPath(str(source.get("absolute", ""))).name, "a source folder")
-            for value, what in _path_values(str(source.get("given", ""))):
-                add(value, what)
+            add(source.get("given", ""), "a source drive's path")
+            for place in ("absolute", "given"):  # the drive's folder; not the custodian's
+                add(PurePosixPath(str(source.get(place, ""))).name, "a source folder")
     return found
 
 
