@@ -172,12 +172,14 @@ def test_findings_json_gives_image_paths_verdict_score_and_error_rate(
     root = str(analysed.archive.root)
     code, out, _ = dalil(capsys, "findings", "--check", "sensors", "--json", "--archive", root)
     assert code == 0
-    items = json.loads(out)
-    assert items
-    for item in items:
-        assert {"sha256", "paths", "check", "verdict", "score", "error_rate", "tool_version",
-                "parameters"} <= set(item)  # fmt: skip
-        assert item["check"] == "sensors" and item["paths"]
+    images = json.loads(out)
+    assert images and len({image["sha256"] for image in images}) == len(images)
+    for image in images:
+        assert image["paths"] and image["findings"]
+        for item in image["findings"]:
+            assert {"check", "verdict", "score", "error_rate", "tool_version",
+                    "parameters"} <= set(item)  # fmt: skip
+            assert item["check"] == "sensors"
 
 
 def test_the_commands_analyse_list_and_refuse_what_they_cannot_do(
@@ -188,7 +190,8 @@ def test_the_commands_analyse_list_and_refuse_what_they_cannot_do(
     assert code == 0
     assert json.loads(out)["summary"]["findings"]["added"] == 0
     code, out, _ = dalil(capsys, "findings", "--severity", "high", "--json", "-a", root)
-    assert code == 0 and {item["severity"] for item in json.loads(out)} == {"high"}
+    severities = {item["severity"] for image in json.loads(out) for item in image["findings"]}
+    assert code == 0 and severities == {"high"}
     assert dalil(capsys, "findings", "--check", "colour", "-a", root)[0] == 2
     assert dalil(capsys, "analyze", "authenticity", "--device", "tpu", "-a", root)[0] == 2
 

@@ -19,6 +19,7 @@ from dalil.cli import (
     lists_cmd,
     log_cmd,
     match_cmd,
+    overview_cmd,
     people_cmd,
     synth_cmd,
     verify_cmd,
@@ -56,6 +57,7 @@ archive_cmd.register(app)
 ingest_cmd.register(app)
 verify_cmd.register(app)
 listing_cmd.register(app)
+overview_cmd.register(app)
 app.add_typer(log_cmd.app, name="log")
 app.add_typer(synth_cmd.app, name="synth")
 app.add_typer(lists_cmd.app, name="lists")

@@ -98,27 +98,39 @@ def findings(
     everything: Annotated[
         bool, typer.Option("--all", help="Every verdict, consistent ones included.")
     ] = False,
-    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
+    image: Annotated[
+        str | None,
+        typer.Option(help="Only this image: its SHA-256 (8+ hex digits) or a path received."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many images.")] = None,
     archive_dir: ArchiveOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """List the current authenticity findings, each with its image, paths, check, verdict,
-    score, and the check's measured error rate."""
-    from dalil.authenticity.listing import list_findings
+    """List the current authenticity findings by image: each image once, with its paths
+    and every finding on it (check, verdict, score, and the check's measured error rate)."""
+    from dalil.authenticity.listing import group_by_image, list_findings, rate_text
 
     with open_archive(archive_dir) as archive, archive.read() as conn:
-        items = list_findings(conn, check, severity, verdict, camera, collection, everything, limit)
-    if json_:
-        print_json(items)
-        return
-    for item in items:
-        path = item["paths"][0] if item["paths"] else item["sha256"]
-        score = f" [{item['score']}]" if item["score"] else ""
-        out.print(
-            f"[bold]{item['check']}[/] {item['code']} ({item['verdict']}, {item['severity']})"
-            f"{score}  {path}\n    {item['message']}"
+        items = list_findings(
+            conn, check, severity, verdict, camera, collection, everything, image=image
         )
-    console.print(f"{len(items):,} findings")
+    images = group_by_image(items)[:limit] if limit else group_by_image(items)
+    if json_:
+        print_json(images)
+        return
+    for entry in images:
+        paths = entry["paths"] or ["(no path)"]
+        more = f" (+{len(paths) - 1} more paths)" if len(paths) > 1 else ""
+        out.print(f"{paths[0]}{more}  {entry['sha256']}", markup=False, style="bold")
+        for item in entry["findings"]:
+            score = f" [{item['score']}]" if item["score"] else ""
+            out.print(
+                f"  {item['check']} {item['code']} ({item['verdict']}, {item['severity']})"
+                f"{score}: {item['message']}\n    error rate: {rate_text(item['error_rate'])}",
+                markup=False,
+            )
+    shown = sum(len(entry["findings"]) for entry in images)
+    console.print(f"{shown:,} findings on {len(images):,} images")
 
 
 @report_app.command("authenticity")
