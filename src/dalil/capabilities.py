@@ -18,6 +18,7 @@ from dalil.linkage.replay import LINKAGE
 from dalil.people.replay import PEOPLE
 from dalil.vault.replay import VAULT
 from dalil.vault.rules import Capability, Rules
+from dalil.web.replay import WEB
 
 CAPABILITIES: tuple[Capability, ...] = (
     VAULT,
@@ -28,6 +29,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     LINKAGE,
     ESTIMATION,
     with_public_releases(EXPORT),
+    WEB,
 )
 
 

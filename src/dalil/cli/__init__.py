@@ -23,6 +23,7 @@ from dalil.cli import (
     people_cmd,
     synth_cmd,
     verify_cmd,
+    web_cmd,
     witness_cmd,
     witnesses_cmd,
 )
@@ -70,6 +71,7 @@ authenticity_cmd.register(app)
 app.add_typer(export_cmd.app, name="export")
 app.add_typer(witnesses_cmd.app, name="witnesses")
 app.add_typer(witness_cmd.app, name="witness")
+web_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,6 +34,7 @@ HEADS = frozenset(
         "linkage_0003",
         "people_0001",
         "vault_0002",
+        "web_0001",
     }
 )
 
