@@ -103,7 +103,10 @@ def _list(
         raise ContainerRefused("archive-damaged", f"the archive cannot be read: {exc}") from exc
     if tar is not None:
         stack.enter_context(tar)
-        return tar_members(tar, limits)
+        members = tar_members(tar, limits)
+        # A run of zeros reads as an empty tar; compressed, it is a file of zeros.
+        if members or media_type not in COMPRESSED:
+            return members
     if media_type in COMPRESSED:
         return [compressed_member(path, media_type, parent.raw, limits)]
     raise ContainerRefused("archive-damaged", "the tar cannot be opened: it has no valid header")

@@ -13,10 +13,12 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from dalil.clock import from_ns
 from dalil.errors import SourceError
+
+T = TypeVar("T")
 
 FILE, SYMLINK, SPECIAL, UNREADABLE = "file", "symlink", "special", "unreadable"
 HARDLINK = "hardlink"  # a tar entry that names another entry as its content
@@ -100,14 +102,56 @@ def resolve_sources(given: list[Path]) -> list[Source]:
     return sources
 
 
+# Paths this long are reached through directory descriptors (openat): a drive can hold
+# folders nested deeper than PATH_MAX (4,096 bytes on Linux), which no path can name.
+_DIRECT_PATH = 3072
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY
+
+
+def _dir_fd(path: bytes) -> int:
+    """A descriptor of the folder at ``path``, whatever its length."""
+    if len(path) < _DIRECT_PATH:
+        return os.open(path, _DIR_FLAGS)
+    cut = path.rfind(b"/", 0, _DIRECT_PATH)
+    fd = os.open(path[:cut] or b"/", _DIR_FLAGS)
+    try:
+        for part in path[cut + 1 :].split(b"/"):
+            if part:
+                # The walk found each of these to be a folder, never a link; NOFOLLOW keeps
+                # a link swapped in since from being followed.
+                inner = os.open(part, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _at(path: bytes, call: Callable[[bytes, int | None], T]) -> T:
+    """Call ``call(name, dir_fd)`` on a path of any length."""
+    if len(path) < _DIRECT_PATH:
+        return call(path, None)
+    folder, _, name = path.rpartition(b"/")
+    fd = _dir_fd(folder or b"/")
+    try:
+        return call(name, fd)
+    finally:
+        os.close(fd)
+
+
+def _open_fd(path: bytes, flags: int) -> int:
+    return _at(path, lambda name, fd: os.open(name, flags, dir_fd=fd))
+
+
 def _open_regular(path: bytes) -> BinaryIO:
     """Open a source file for reading without following links or touching its atime."""
     flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NOATIME", 0)
     try:
-        fd = os.open(path, flags)
+        fd = _open_fd(path, flags)
     except PermissionError:
         # O_NOATIME needs ownership of the file; without it, open plainly.
-        fd = os.open(path, flags & ~getattr(os, "O_NOATIME", 0))
+        fd = _open_fd(path, flags & ~getattr(os, "O_NOATIME", 0))
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise SourceError("it was replaced by something that is not a regular file")
@@ -120,11 +164,28 @@ def _entry_for(path: bytes, raw: bytes, st: os.stat_result) -> Entry:
         return Entry(raw, FILE, st.st_size, mtime, opener=lambda: _open_regular(path))
     if stat.S_ISLNK(st.st_mode):
         try:
-            target = display(os.readlink(path))  # noqa: PTH115 - bytes path
+            target = display(_at(path, lambda name, fd: os.readlink(name, dir_fd=fd)))
         except OSError as exc:
             target = f"(target unreadable: {exc.strerror})"
         return Entry(raw, SYMLINK, None, mtime, note=target)
     return Entry(raw, SPECIAL, None, mtime, note=stat.filemode(st.st_mode))
+
+
+def _children(directory: bytes) -> list[tuple[bytes, os.stat_result | OSError]]:
+    """The folder's entries by name, each with its lstat (or why it has none)."""
+    fd = _dir_fd(directory)
+    found: list[tuple[bytes, os.stat_result | OSError]] = []
+    try:
+        with os.scandir(fd) as listing:  # scandir works on a copy of the descriptor
+            for child in listing:
+                name = os.fsencode(child.name)
+                try:
+                    found.append((name, child.stat(follow_symlinks=False)))
+                except OSError as exc:
+                    found.append((name, exc))
+    finally:
+        os.close(fd)
+    return sorted(found, key=lambda c: c[0])
 
 
 def walk(source: Source) -> Iterator[Entry]:
@@ -143,25 +204,21 @@ def walk(source: Source) -> Iterator[Entry]:
     while stack:
         directory, prefix = stack.pop()
         try:
-            with os.scandir(directory) as listing:
-                children = sorted(listing, key=lambda d: d.name, reverse=True)
+            children = _children(directory)
         except OSError as exc:
             note = f"folder cannot be listed: {exc.strerror}"
             yield Entry(prefix + b"/", UNREADABLE, None, None, note=note)
             continue
         subdirs: list[tuple[bytes, bytes]] = []
-        for child in reversed(children):
-            raw = prefix + b"/" + child.name
-            try:
-                st = child.stat(follow_symlinks=False)
-            except OSError as exc:
-                note = f"cannot be examined: {exc.strerror}"
-                yield Entry(raw, UNREADABLE, None, None, note=note)
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                subdirs.append((child.path, raw))
+        for name, st in children:
+            raw = prefix + b"/" + name
+            path = directory + b"/" + name
+            if isinstance(st, OSError):
+                yield Entry(raw, UNREADABLE, None, None, note=f"cannot be examined: {st.strerror}")
+            elif stat.S_ISDIR(st.st_mode):
+                subdirs.append((path, raw))
             else:
-                yield _entry_for(child.path, raw, st)
+                yield _entry_for(path, raw, st)
         stack.extend(reversed(subdirs))
 
 
