@@ -249,15 +249,16 @@ def _write_items(
             source = archive.store.path_for(item.sha256)
             writer.copy_payload(item.file_name, source, item.sha256)
             writer.add_payload(f"{number}.json", canonical.dumps(metadata))
-            receipt = proofs.tlog_proof(anchor, tree.inclusion_proof(anchor, checkpoint.size),
-                                        checkpoint.note)  # fmt: skip
-            writer.add_payload(f"{number}.tlog-proof", receipt.encode())
+            paths = {}
             for seq, body in item.events.items():
                 if seq not in written:
+                    paths[seq] = tree.inclusion_proof(seq, checkpoint.size)
                     events.write(body + b"\n")
-                    path = tree.inclusion_proof(seq, checkpoint.size)
-                    proven.write(proofs.proof_record(seq, path).encode())
+                    proven.write(proofs.proof_record(seq, paths[seq]).encode())
                     written.add(seq)
+            path = paths.get(anchor) or tree.inclusion_proof(anchor, checkpoint.size)
+            receipt = proofs.tlog_proof(anchor, path, checkpoint.note)
+            writer.add_payload(f"{number}.tlog-proof", receipt.encode())
             rows.append(_csv_row(item, metadata))
             entries.append(
                 {
