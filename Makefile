@@ -27,9 +27,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# exiftool judges public releases in the tests (Debian's libimage-exiftool-perl).
+# exiftool judges public releases in the tests (Debian's libimage-exiftool-perl); Debian's
+# Chromium runs the web app's browser tests (Playwright drives /usr/bin/chromium: its own
+# browser download is never used).
 tools:
 	command -v exiftool || apt-get install -y libimage-exiftool-perl
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y chromium)
 
 test: $(STAMP) tools lint typecheck
 	$(BIN)/pytest -q
