@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PIL import Image
@@ -21,6 +21,7 @@ from dalil.authenticity.params import Parameters, TimelineParams
 from dalil.authenticity.pipeline import analyze
 from dalil.catalogue import store as catalogue_store
 from dalil.catalogue.assembly import group_archive
+from dalil.clock import utc_now
 from dalil.estimation import record as estimation_record
 from dalil.export.court import CourtRequest, export_court
 from dalil.export.public.draft import MASK, DraftRequest, draft_release
@@ -41,6 +42,9 @@ from dalil.vault.archive import Archive
 from dalil.vault.batches import Claim
 from dalil.vault.derive import describe_pending
 from dalil.vault.receive import ReceiveRequest, receive
+from dalil.web import accounts as web_accounts
+from dalil.web import reveal as web_reveal
+from dalil.web import sessions as web_sessions
 from dalil.witness import cosigning
 from dalil.witness import state as witness_state
 
@@ -62,6 +66,7 @@ def build(archive: Archive, work: Path) -> None:
     witness_and_export(archive, work)
     public_release(archive, work)
     registered_people(archive, work)
+    web_access(archive)
 
 
 def witness_and_export(archive: Archive, work: Path) -> Path:
@@ -105,6 +110,20 @@ def registered_people(archive: Archive, work: Path) -> Path:
                           by=people.Author.load(keys / "alice.key"))  # fmt: skip
     people.disable(archive, "bob", "left the team")
     return keys / "alice.key"
+
+
+def web_access(archive: Archive) -> None:
+    """The web app: roles granted (one revoked), a password set, one photo revealed to a
+    session of alice's."""
+    web_accounts.grant(archive, "alice", "custodian", "caesar")
+    web_accounts.grant(archive, "alice", "viewer")
+    web_accounts.revoke(archive, "alice", "viewer")
+    web_accounts.set_password(archive, "alice", "correct horse battery staple", utc_now())
+    with archive.read() as conn:
+        photo = catalogue_store.photo_rows(conn, "caesar")[0].sha256
+    with archive.write() as conn:
+        _, session = web_sessions.begin(conn, "alice", web_sessions.FULL, datetime.now(UTC))
+    web_reveal.record(archive, session, photo, "identification", datetime.now(UTC))
 
 
 def _vault(archive: Archive, work: Path) -> None:
