@@ -7,6 +7,7 @@ faces costs about a minute and a half on two cores, and every test only reads it
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -123,3 +124,12 @@ def test_a_rerun_reuses_the_collection(demo: Path) -> None:
     again = prepare(demo / "collection", PHOTOS, find_volunteers())
     assert not again.generated
     assert again.faces == _read(demo / "collection" / FACES_FILE)
+
+
+def test_without_the_orl_faces_the_astronaut_stands_in_or_no_one(tmp_path: Path) -> None:
+    found = find_volunteers(orl=tmp_path)
+    if importlib.util.find_spec("skimage") is None:
+        assert found == []
+    else:
+        [astronaut] = found
+        assert astronaut.name == "astronaut" and not astronaut.portrait_is_crop

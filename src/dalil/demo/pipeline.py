@@ -9,7 +9,7 @@ from pathlib import Path
 from dalil.demo import analysis, counting, disclosure, families, vault
 from dalil.demo.collection import prepare
 from dalil.demo.faces import find_volunteers
-from dalil.demo.summary import Summary, console
+from dalil.demo.summary import Summary
 from dalil.vault.archive import Archive
 
 DEFAULT_PHOTOS = 120  # about four minutes on two cores; face search is the costly stage
@@ -71,4 +71,4 @@ def run(out: Path, photos: int = DEFAULT_PHOTOS) -> bool:
     return summary.ok
 
 
-__all__ = ["DEFAULT_PHOTOS", "console", "run"]
+__all__ = ["DEFAULT_PHOTOS", "run"]
