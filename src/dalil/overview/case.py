@@ -124,11 +124,8 @@ def _photos(conn: Connection, row: dict[str, Any]) -> list[dict[str, Any]]:
         select(o.c.object_sha256, o.c.path).where(o.c.object_sha256.in_(shas)).order_by(o.c.seq)
     ):
         paths.setdefault(r.object_sha256, []).append(r.path)
-    taken = dict(
-        conn.execute(select(f.c.sha256, f.c.datetime_original).where(f.c.sha256.in_(shas)))
-        .tuples()
-        .all()
-    )
+    rows = conn.execute(select(f.c.sha256, f.c.datetime_original).where(f.c.sha256.in_(shas)))
+    taken = {r.sha256: r.datetime_original for r in rows}
     return [
         {"sha256": sha, "paths": paths.get(sha, []), "taken": taken.get(sha), "joined": how}
         for sha, how in members

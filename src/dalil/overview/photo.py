@@ -119,7 +119,7 @@ def describe_photo(conn: Connection, sha256: str) -> PhotoOverview:
         flags,
         facts,
         current,
-        len(superseded),
+        len(superseded) // 2,
         readings,
         case,
         faces,
@@ -197,8 +197,8 @@ def _facts(conn: Connection, sha256: str) -> tuple[dict[str, Any] | None, int | 
 def _findings(
     conn: Connection, sha256: str, paths: list[str]
 ) -> tuple[list[dict[str, Any]], list[int]]:
-    """The current findings of the scope listings read, and the seqs of superseded ones
-    (the events that added and superseded them)."""
+    """The current findings of the scope listings read, and for each superseded one the
+    seqs of the events that added and superseded it (two per finding)."""
     f = authenticity_findings
     rows = list(conn.execute(select(f).where(f.c.sha256 == sha256).order_by(f.c.seq)))
     scope = scope_for(conn, None)

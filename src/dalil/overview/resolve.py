@@ -23,6 +23,7 @@ from dalil.identification.tables import am_reports
 from dalil.linkage import store as link_store
 from dalil.overview.target import Kind, Target, readings, too_short
 
+EARLIER = "was in an earlier grouping"  # the catalogue's word for a regrouped case
 LISTINGS = "`dalil files`, `dalil catalogue cases`, `dalil am list`, `dalil lists list`"
 
 
@@ -30,6 +31,7 @@ def resolve(conn: Connection, text: str) -> Target:
     """The photo, case, report or list record ``text`` names (see ``target``)."""
     kinds = readings(text)
     misses: list[NotFound] = []
+    reasons: list[str] = []  # why a thing of that name is not there to show (removed, ...)
     for kind in kinds:
         try:
             return Target(_KIND_OF[kind], _RESOLVERS[kind](conn, text), text)
@@ -40,8 +42,8 @@ def resolve(conn: Connection, text: str) -> Target:
         except InputError as exc:
             if kind is not Kind.RECORD:
                 raise
-            misses.append(NotFound(str(exc), text))
-    raise _refusal(conn, text, kinds, misses)
+            reasons.append(str(exc))
+    raise _refusal(conn, text, kinds, misses, reasons)
 
 
 def _photo(conn: Connection, text: str) -> str:
@@ -97,7 +99,11 @@ _KIND_OF = {kind: Kind.PHOTO if kind is Kind.PATH else kind for kind in Kind}
 
 
 def _refusal(
-    conn: Connection, text: str, kinds: tuple[Kind, ...], misses: list[NotFound]
+    conn: Connection,
+    text: str,
+    kinds: tuple[Kind, ...],
+    misses: list[NotFound],
+    reasons: list[str],
 ) -> NotFound:
     """One NotFound for a text no kind resolved: the suggestions of each lookup tried,
     then the held values closest to it among paths, case ids, reports and records."""
@@ -107,6 +113,9 @@ def _refusal(
     close = list(dict.fromkeys(close))[: lookup.SUGGESTED]
     tried = " or ".join(_NAMES[k] for k in kinds)
     message = f"nothing in this archive is named {typed!r} (tried it as {tried})"
+    reasons += [str(m) for m in misses if EARLIER in str(m)]
+    for reason in reasons:
+        message += f"; {reason}"
     short = too_short(typed)
     if short:
         message += f"; {short}"

@@ -2,8 +2,9 @@
 
 `dalil show` takes one argument for five kinds of things. The shape of the text says
 which kinds it could be and in which order to try them: a report code starts ``AM-``; a
-hex string of 8 or more digits is a SHA-256 prefix or a case id (a case id is the first
-16 hex digits of its first photo's hash, so 16 digits are a case first); anything else
+hex string of 8 or more digits is a SHA-256 prefix or a case id. A case id is the first
+16 hex digits of its first photo's hash, so 16 digits are the case first, and a shorter
+prefix of it is first that photo, whose view holds its case whole; anything else
 is a path received, a ``LIST:RECORD`` reference when it has a colon, or a case id given
 by a file (``case-2``). ``resolve`` asks the archive in that order.
 """
