@@ -36,7 +36,7 @@ from dalil.identification.review import Decision
 from dalil.linkage import pipeline
 from dalil.linkage import store as link_store
 from dalil.people import keyfile
-from dalil.people import registry as people
+from dalil.people import registry as people_registry
 from dalil.vault import batches, witnesses
 from dalil.vault.archive import Archive
 from dalil.vault.batches import Claim
@@ -103,12 +103,13 @@ def registered_people(archive: Archive, work: Path) -> Path:
     active person's key file."""
     keys = work / "keys"
     keys.mkdir()
-    people.add_with_key(archive, "alice", "Alice Haddad", keys / "alice.key")
-    people.add(archive, "bob", "Bob Nasser", keyfile.generate("bob", keys / "bob.key").public)
+    people_registry.add_with_key(archive, "alice", "Alice Haddad", keys / "alice.key")
+    bob = keyfile.generate("bob", keys / "bob.key").public
+    people_registry.add(archive, "bob", "Bob Nasser", bob)
     with archive.write() as conn:
         link_store.decide(conn, "centre:C-3", "network:N-2", True, "same mother",
-                          by=people.Author.load(keys / "alice.key"))  # fmt: skip
-    people.disable(archive, "bob", "left the team")
+                          by=people_registry.Author.load(keys / "alice.key"))  # fmt: skip
+    people_registry.disable(archive, "bob", "left the team")
     return keys / "alice.key"
 
 
