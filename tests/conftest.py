@@ -36,7 +36,7 @@ settings.load_profile("dalil")
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DALIL_ARCHIVE", "DALIL_DATABASE_URL"):
+    for name in ("DALIL_ARCHIVE", "DALIL_DATABASE_URL", "DALIL_PERSON", "DALIL_KEY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DALIL_OPERATOR", "test-operator")
 
