@@ -12,6 +12,7 @@ import hashlib
 import io
 import lzma
 import os
+import shutil
 import struct
 import tarfile
 import warnings
@@ -393,10 +394,14 @@ def test_file_under_a_path_longer_than_path_max_is_stored_under_its_full_path(
         os.close(out)
     finally:
         os.close(fd)
-    ingest(archive, drive)
-    deep = "drive/" + "/".join([part] * 25) + "/deep.JPG"
-    assert len(os.fsencode(tmp_path) + deep.encode()) > 4096
-    assert dict(_received(archive))[deep.encode()] == _sha(photo)
-    flags = _flags(archive)
-    assert "unreadable" not in flags, flags
-    _settled(archive, drive)
+    try:
+        ingest(archive, drive)
+        deep = "drive/" + "/".join([part] * 25) + "/deep.JPG"
+        assert len(os.fsencode(tmp_path) + deep.encode()) > 4096
+        assert dict(_received(archive))[deep.encode()] == _sha(photo)
+        flags = _flags(archive)
+        assert "unreadable" not in flags, flags
+        _settled(archive, drive)
+    finally:
+        # Other tests list every test's folder by path; rmtree works through descriptors.
+        shutil.rmtree(drive)

@@ -56,7 +56,9 @@ class Layout:
 
 def _local_name(view: mmap.mmap, offset: int) -> tuple[int, int, int] | None:
     """(flags, name length, extra length) of a plausible local header at offset."""
-    if offset + _LOCAL_HEADER.size > len(view) or view[offset : offset + 4] != LOCAL:
+    if offset < 0 or offset + _LOCAL_HEADER.size > len(view):
+        return None
+    if view[offset : offset + 4] != LOCAL:
         return None
     fields = _LOCAL_HEADER.unpack_from(view, offset)
     version, flags, method, name_len, extra_len = (
