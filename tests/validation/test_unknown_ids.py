@@ -114,6 +114,14 @@ REFUSALS = [
             "nearest held"),
     # estimation
     Refusal(("estimate", "--by", "sexe", "--method", "independence"), "sexe", "sex"),
+    # overview: one thing whole, where each collection stands, findings of one image
+    Refusal(("show", NOBODY), NOBODY, "did you mean [0-9a-f]{64}"),
+    Refusal(("show", "{case6}"), "{case6}", "at least 8 hex digits"),
+    Refusal(("show", "AM-000009", "--proof-out", "{tmp}/proof.json"), "AM-000009",
+            "did you mean AM-00000[12]"),
+    Refusal(("show", "centre:C-9"), "centre:C-9", "centre:C-[1-4]"),
+    Refusal(("status", "--collection", "ceasar"), "ceasar", "did you mean caesar"),
+    Refusal(("findings", "--image", "DSC_0099.JPG"), "DSC_0099.JPG", "DSC_00"),
 ]  # fmt: skip
 
 
