@@ -10,7 +10,7 @@ from dalil.overview.progress import NOTHING_RECEIVED, Counts, archive_next, next
 
 DONE = Counts("caesar", batches=1, paths=12, received=10, described=10, analysed=10,
               analysed_alone=False, read=10, grouped=10, ungrouped=0, cases=3, reviewed=3,
-              disputed=0, faces=3, pending_matches=0, open_tasks=0)  # fmt: skip
+              disputed=0, faces=3, cases_with_faces=3, pending_matches=0, open_tasks=0)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ DONE = Counts("caesar", batches=1, paths=12, received=10, described=10, analysed
         ({"read": 0, "grouped": 0, "cases": 0}, "`dalil catalogue read --collection caesar`"),
         ({"grouped": 0, "cases": 0}, "`dalil catalogue group --collection caesar`"),
         ({"ungrouped": 2}, "`dalil catalogue group --collection caesar`"),
-        ({"faces": 0}, "`dalil match faces`"),
+        ({"faces": 0, "cases_with_faces": 0}, "`dalil match faces`"),
         ({"pending_matches": 2}, "`dalil match review CODE CASE`"),
         ({"open_tasks": 1}, "`dalil match tasks`"),
         ({"reviewed": 1, "disputed": 1}, "`dalil catalogue review`"),
@@ -45,7 +45,7 @@ def test_the_sentence_counts_what_is_left() -> None:
 
 def test_a_collection_with_nothing_left_says_so_and_the_archive_names_the_one_that_waits() -> None:
     assert next_step(DONE).startswith("nothing waits in 'caesar'")
-    waiting = replace(DONE, collection="faces", faces=0)
+    waiting = replace(DONE, collection="faces", cases_with_faces=0)
     assert archive_next([DONE, waiting]).startswith("faces: no faces embedded")
     assert archive_next([DONE]).startswith("nothing waits")
 

@@ -71,8 +71,11 @@ def status_command(
 ) -> None:
     """Where each collection stands: images received, described, analysed, read, grouped,
     cases reviewed, faces, pending matches, open tasks, and the next command to run."""
-    from dalil.overview.progress import next_step
+    from dalil.overview.progress import next_step, plural
     from dalil.overview.status import archive_status
+
+    def line(text: str) -> None:
+        out.print(text, markup=False, highlight=False)
 
     with open_archive(archive_dir) as archive, archive.read() as conn:
         found = archive_status(conn, collection)
@@ -81,14 +84,16 @@ def status_command(
         return
     for c in found.collections:
         out.print(f"{c.collection}", markup=False, highlight=False, style="bold")
-        out.print(
-            f"  {c.received:,} images received ({c.paths:,} paths, {c.batches} batches); "
-            f"{c.described:,} described, {c.analysed:,} analysed, {c.read:,} read, "
-            f"{c.grouped:,} grouped into {c.cases:,} cases, {c.reviewed:,} cases reviewed "
-            f"({c.disputed:,} disputed); {c.faces:,} with faces; {c.pending_matches:,} "
-            f"pending matches; {c.open_tasks:,} open tasks",
-            markup=False,
-            highlight=False,
+        line(
+            f"  {plural(c.received, 'image')} received ({plural(c.paths, 'path')} in "
+            f"{plural(c.batches, 'batch', 'batches')}): {c.described:,} described, "
+            f"{c.analysed:,} analysed, {c.read:,} read, {c.grouped:,} grouped"
+        )
+        line(
+            f"  {plural(c.cases, 'case')}: {c.reviewed:,} reviewed, {c.disputed:,} disputed, "
+            f"{c.cases_with_faces:,} with faces; {plural(c.faces, 'image')} with a face embedded; "
+            f"{plural(c.pending_matches, 'pending match', 'pending matches')}, "
+            f"{plural(c.open_tasks, 'open task')}"
         )
         out.print(f"  next: {next_step(c)}", markup=False, highlight=False)
     out.print(f"next: {found.next}", markup=False, highlight=False)

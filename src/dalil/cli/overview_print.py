@@ -124,7 +124,7 @@ def _findings(findings: list[dict[str, Any]], superseded: int) -> None:
             f"{f['message']}",
             2,
         )
-        line(f"error rate: {rate_text(f['error_rate'])}; dalil {f['tool_version']}", 4)
+        line(f"error rate: {rate_text(f['error_rate'])}; {f['tool_version']}", 4)
 
 
 def _readings(readings: list[dict[str, Any]]) -> None:

@@ -30,11 +30,13 @@ class Counts:
     reviewed: int  # cases whose numbers are all confirmed
     disputed: int
     faces: int  # images with a face embedded
+    cases_with_faces: int  # the collection's cases with a face embedded (from any photo)
     pending_matches: int
     open_tasks: int
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 case``, ``2 cases``; ``many`` for irregular plurals."""
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
@@ -42,46 +44,45 @@ def next_step(c: Counts) -> str:
     """The next thing to do for a collection, as a sentence naming the command."""
     name = c.collection
     if c.received == 0:
-        return (
-            f"{name!r} holds no images to describe ({_n(c.paths, 'path')} received); nothing to do."
-        )
+        paths = plural(c.paths, "path")
+        return f"{name!r} holds no images to describe ({paths} received); nothing to do."
     if c.described < c.received:
         left = c.received - c.described
-        return f"{_n(left, 'image')} of {c.received:,} not described yet: run `dalil derive`."
+        return f"{plural(left, 'image')} of {c.received:,} not described yet: run `dalil derive`."
     if c.analysed < c.described:
         scope = f" --collection {name}" if c.analysed_alone else ""
         return (
-            f"{_n(c.described - c.analysed, 'image')} not checked for authenticity yet: "
+            f"{plural(c.described - c.analysed, 'image')} not checked for authenticity yet: "
             f"run `dalil analyze authenticity{scope}`."
         )
     if c.read < c.described:
         return (
-            f"{_n(c.described - c.read, 'image')} without the numbers read: run "
+            f"{plural(c.described - c.read, 'image')} without the numbers read: run "
             f"`dalil catalogue read --collection {name}`."
         )
     if c.cases == 0 or c.ungrouped:
         waiting = c.ungrouped if c.cases else c.read
         return (
-            f"{_n(waiting, 'image')} read but not grouped into cases: run "
+            f"{plural(waiting, 'image')} read but not grouped into cases: run "
             f"`dalil catalogue group --collection {name}`."
         )
-    if c.faces == 0:
-        return f"no faces embedded for the {_n(c.cases, 'case')} yet: run `dalil match faces`."
+    if c.cases_with_faces == 0:
+        return f"no faces embedded for the {plural(c.cases, 'case')} yet: run `dalil match faces`."
     if c.pending_matches:
         return (
-            f"{_n(c.pending_matches, 'candidate match', 'candidate matches')} wait for a "
+            f"{plural(c.pending_matches, 'candidate match', 'candidate matches')} wait for a "
             "reviewer: see them with `dalil match run --all` and decide with "
             "`dalil match review CODE CASE`."
         )
     if c.open_tasks:
         return (
-            f"{_n(c.open_tasks, 'family', 'families')} to be told by the liaison: see "
+            f"{plural(c.open_tasks, 'family', 'families')} to be told by the liaison: see "
             "`dalil match tasks`, then record it with `dalil match close TASK`."
         )
     if c.reviewed < c.cases:
         disputed = f", {c.disputed:,} of them disputed" if c.disputed else ""
         return (
-            f"{_n(c.cases - c.reviewed, 'case')} of {c.cases:,} with numbers not confirmed"
+            f"{plural(c.cases - c.reviewed, 'case')} of {c.cases:,} with numbers not confirmed"
             f"{disputed}: run `dalil catalogue review`."
         )
     return f"nothing waits in {name!r}: {EVERY_STAGE}."
