@@ -192,21 +192,44 @@ def _matches(m: Matches) -> None:
         for t in p.tasks:
             line(f"task {t['task']} for the {t['assigned_role']}: {t['status']}", 4)
     if m.hidden:
+        from dalil.overview.progress import plural
+
+        more = "more " if m.pairs else ""
         line(
-            f"{m.hidden} more, of reports withdrawn or without consent to identification "
-            "(not shown)",
+            f"{plural(m.hidden, more + 'pair')} of reports withdrawn or without consent to "
+            "identification: not shown",
             2,
         )
+
+
+def words(value: Any) -> str:
+    """A value from JSON as a person reads it: no braces, quotes or None."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        shown = {k: v for k, v in value.items() if v not in (None, "", [], {})}
+        return "; ".join(f"{k.replace('_', ' ')}: {words(v)}" for k, v in shown.items()) or "-"
+    if isinstance(value, list):
+        return ", ".join(words(v) for v in value)
+    return str(value)
 
 
 def report(r: ReportOverview) -> None:
     heading(f"report {r.code}")
     for key, value in r.fields.items():
-        line(f"{key:14} {value}", 2)
+        if key != "person":
+            line(f"{key.replace('_', ' '):18} {words(value)}", 2)
+    person = r.fields.get("person")
+    heading("the missing person" if person else "the missing person: erased on withdrawal")
+    for field, given in (person or {}).items():
+        if words(given) != "-":
+            line(f"{field.replace('_', ' '):18} {words(given)}", 2)
     _matches(r.matches)
     heading("tasks")
     for t in r.tasks:
-        line(" ".join(f"{k}={v}" for k, v in t.items()), 2)
+        line(words({k: v for k, v in t.items() if k != "report"}), 2)
     if not r.tasks:
         line("none", 2)
 
@@ -220,7 +243,7 @@ def record(r: RecordOverview) -> None:
         2,
     )
     for key, value in r.fields.items():
-        line(f"{key:14} {value if value is not None else '-'}", 2)
+        line(f"{key.replace('_', ' '):18} {words(value)}", 2)
     heading("decisions")
     for d in r.decisions:
         stands = "stands" if d["standing"] else "no longer stands"
