@@ -244,6 +244,7 @@ def test_a_list_record_shows_its_fields_decisions_and_cluster(full: Archive) -> 
         ("AM-000009", "AM-000001"),
         ("centre:C-99", "C-1"),
         ("2012-05-14/DSC_0099.JPG", "DSC_00"),
+        ("DSC_001.JPG", "did you mean drive/2012-05-14/DSC_0001.JPG"),
         ("casee-2", "case-2"),
         ("3fa2", "at least 8 hex digits"),
         ("mistaken:M-1", "removed"),

@@ -11,6 +11,7 @@ only: it never writes an event.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePosixPath
 
 from sqlalchemy import Connection, select
 
@@ -110,6 +111,8 @@ def _refusal(
     typed = text.strip()
     close = [s for miss in misses for s in miss.suggestions]
     close += lookup.suggest(typed, _held(conn, kinds))
+    if Kind.PATH in kinds:
+        close += _by_file_name(conn, typed)
     close = list(dict.fromkeys(close))[: lookup.SUGGESTED]
     tried = " or ".join(_NAMES[k] for k in kinds)
     message = f"nothing in this archive is named {typed!r} (tried it as {tried})"
@@ -132,6 +135,16 @@ _NAMES = {
     Kind.REPORT: "a report code",
     Kind.RECORD: "LIST:RECORD",
 }
+
+
+def _by_file_name(conn: Connection, typed: str) -> list[str]:
+    """Held paths whose file name is close to the typed one's: a person often types the
+    name without the folders above it, or with one digit too few."""
+    by_name: dict[str, list[str]] = {}
+    for path in lookup.distinct(conn, schema.originals.c.path):
+        by_name.setdefault(PurePosixPath(path.replace("!/", "/")).name, []).append(path)
+    close = lookup.suggest(PurePosixPath(typed.replace("!/", "/")).name, list(by_name))
+    return [path for name in close for path in by_name[name]]
 
 
 def _held(conn: Connection, kinds: tuple[Kind, ...]) -> list[str]:
