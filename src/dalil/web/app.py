@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from dalil.vault.archive import Archive
 from dalil.web import i18n
 from dalil.web.context import Settings, guard
-from dalil.web.headers import SecurityHeaders
+from dalil.web.headers import HEADERS, SecurityHeaders
 from dalil.web.routes import ROUTES
 
 STATIC = Path(__file__).parent / "static"
@@ -46,7 +46,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("error answering %s %s", request.method, request.url.path, exc_info=exc)
-    return _error_page(request, 500)
+    # Starlette answers a crash outside every middleware: the headers are set here too.
+    page = _error_page(request, 500)
+    page.headers.update({**HEADERS, "Cache-Control": "no-store"})
+    return page
 
 
 class _Static(StaticFiles):
