@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test install lint typecheck bench docs clean tools
+.PHONY: demo test install lint typecheck bench docs clean tools messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ test: $(STAMP) tools lint typecheck
 
 docs: $(STAMP)
 	$(BIN)/python -m dalil.cli.reference > docs/cli.md
+
+# The web app's messages: extract what the templates say, merge into the Arabic catalogue
+# (translate what is new in messages.po), compile the .mo kept beside it.
+WEB := src/dalil/web
+messages: $(STAMP)
+	cd $(WEB) && ../../../$(BIN)/pybabel extract -F locale/babel.cfg --no-location --omit-header -o locale/messages.pot .
+	$(BIN)/pybabel update -i $(WEB)/locale/messages.pot -d $(WEB)/locale -l ar --ignore-obsolete --width 100
+	$(BIN)/pybabel compile -d $(WEB)/locale -l ar --statistics
+	rm $(WEB)/locale/messages.pot
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
