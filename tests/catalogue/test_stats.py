@@ -9,6 +9,7 @@ from dalil.catalogue.cases import CaseField, CasePhoto, CaseRecord
 from dalil.catalogue.report import render_html
 from dalil.catalogue.stats import NOT_KNOWN, compute_stats, write_csv
 from dalil.catalogue.vocabulary import parse_vocabulary
+from dalil.report_page import Provenance
 
 VOCABULARY = parse_vocabulary(
     "number,name_ar,name_en,agency\n215,سرية المداهمة,<b>Raids</b>,MI\n251,الخطيب,=cmd(),GI\n"
@@ -56,7 +57,11 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
 
 
 def test_the_page_escapes_names_and_loads_nothing() -> None:
-    page = render_html(compute_stats(CASES, VOCABULARY))
+    made = Provenance(
+        "dalil test", "2026-12-03T10:00:00Z", "a test", "dalil.archive/t", 41, "ab" * 32
+    )
+    page = render_html(compute_stats(CASES, VOCABULARY), made)
+    assert "custody log then held 41 events" in page
     assert "<b>Raids</b>" not in page and "&lt;b&gt;Raids&lt;/b&gt;" in page
     assert "<script" not in page and "src=" not in page
     assert page.count("<svg") == 3

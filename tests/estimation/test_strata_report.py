@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from dalil.cli import app
 from dalil.errors import InputError
 from dalil.estimation import lcmcr, report, strata
 from dalil.estimation.histories import CaptureTable, read_table
+from dalil.report_page import Provenance
 
 from .simulate import heterogeneous
 
@@ -83,7 +85,9 @@ def test_report_is_one_offline_html_file_with_every_stratum() -> None:
     estimation = strata.estimate(
         [({"governorate": "حمص"}, table), ({"governorate": "<script>"}, sparse)], settings=QUICK
     )
-    page = report.render(estimation, "MSE")
+    made = Provenance("dalil test", "2026-12-03T10:00:00Z", "a test", source="two tables")
+    page = report.render(estimation, "MSE", made)
+    assert "from two tables: not from an archive" in page
     assert "حمص" in page and "<svg" in page and "sparse stratum" in page
     assert "Total over 2 strata" in page and "no estimate for governorate=" in page
     for tag in ("td", "th", "tr", "table", "svg"):  # every element opened is closed
@@ -112,4 +116,7 @@ def test_cli_estimates_a_published_table_as_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     [stratum] = json.loads(result.stdout)["strata"]
     assert stratum["estimates"][0]["estimate"] == pytest.approx(1200.0)
-    assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
+    page = html.read_text(encoding="utf-8")
+    assert page.lower().startswith("<!doctype html>")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert f"from the file table.csv (SHA-256 {digest})" in page  # its provenance

@@ -15,15 +15,16 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from dalil import __version__
+from dalil import report_page
 from dalil.authenticity import listing, rates, svg
 from dalil.authenticity.finding import CHECKS, VERDICTS
 from dalil.authenticity.runs import list_runs
 from dalil.authenticity.tables import authenticity_findings as findings
-from dalil.clock import utc_now
+from dalil.authenticity.units import with_unit
 from dalil.db import schema
 from dalil.errors import InputError
 from dalil.vault.archive import Archive
+from dalil.vault.provenance import provenance
 
 MAX_ROWS = 5000  # findings listed in full; beyond, the report says how many more
 CHECK_NAMES = {
@@ -33,14 +34,7 @@ CHECK_NAMES = {
     "reencoding": "Re-encoding and edits (double JPEG, thumbnail, software, dimensions)",
     "duplicates": "Near-duplicates (PDQ, crops) linked to their original",
 }
-STYLE = """
-body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.4}
-table{border-collapse:collapse;margin:1em 0;font-size:13px}
-th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#f3f3f3} td.n{text-align:right} code{font-size:12px}
-.high{color:#a4161a;font-weight:bold} .medium{color:#b5651d} .low{color:#555}
-h2{border-bottom:1px solid #ddd;padding-bottom:3px;margin-top:2em}
-"""
+STYLE = "table{font-size:13px}.high{color:#a4161a;font-weight:bold}.medium{color:#b5651d}"
 
 
 def _verdicts_by_check(conn: Connection, scope: str) -> dict[str, dict[str, int]]:
@@ -85,16 +79,7 @@ def _all_months(first: str, last: str) -> list[str]:
 
 
 def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
-    numeric = numeric or set()
-    out = ["<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"]
-    for row in rows:
-        cells = "".join(
-            f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
-            for i, c in enumerate(row)
-        )
-        out.append(f"<tr>{cells}</tr>")
-    out.append("</table>")
-    return "\n".join(out)
+    return report_page.table(head, rows, numeric)
 
 
 def _pct(value: str | None) -> str:
@@ -173,7 +158,7 @@ def _run_section(runs: list[dict[str, Any]]) -> tuple[str, dict[str, Any], str]:
         ["images analysed", f"{run['images']:,}"],
         ["started / finished", f"{escape(run['started_at'])} / {escape(run['finished_at'])}"],
     ]
-    return _table(["", ""], rows), summary, run["scope"]
+    return _table(["of the run", "value"], rows), summary, run["scope"]
 
 
 def _cameras_section(summary: dict[str, Any]) -> str:
@@ -208,14 +193,14 @@ def _findings_section(conn: Connection, scope: str) -> str:
             if "recall" in rate
             else "not measured"
         )
-        where = escape(item["paths"][0]) if item["paths"] else ""
+        where = report_page.bdi(item["paths"][0]) if item["paths"] else ""
         rows.append(
             [
-                f"<code>{item['sha256'][:12]}</code><br>{where}",
+                f"<code>{item['sha256'][:16]}</code><br>{where}",
                 escape(item["check"]),
                 escape(item["code"]),
                 f'<span class="{escape(item["severity"])}">{escape(item["severity"])}</span>',
-                escape(item["score"] or ""),
+                escape(with_unit(item["score"], item["code"], item["detail"])),
                 escape(item["message"]),
                 quoted,
             ]
@@ -225,7 +210,7 @@ def _findings_section(conn: Connection, scope: str) -> str:
     return f"<p>{len(items):,} findings need attention.</p>" + _table(head, rows) + more
 
 
-def render(archive: Archive) -> str:
+def render(archive: Archive, made_by: str = "dalil report authenticity") -> str:
     with archive.read() as conn:
         runs = list_runs(conn)
         run_table, summary, scope = _run_section(runs)
@@ -241,25 +226,21 @@ def render(archive: Archive) -> str:
         [[escape(c), *(f"{by_check.get(c, {}).get(v, 0):,}" for v in VERDICTS)] for c in CHECKS],
         set(range(1, len(VERDICTS) + 1)),
     )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>Authenticity report — {escape(archive.origin)}</title><style>{STYLE}</style></head>
-<body>
-<h1>Authenticity report</h1>
-<p>Archive <code>{escape(archive.origin)}</code>, written {escape(utc_now())} by dalil
-{escape(__version__)}. Every finding below is recorded in the archive's custody log with
-the tool version, the settings and the measured error rate of its check.</p>
+    body = f"""<h1>Authenticity report</h1>
+<p>Archive <code>{escape(archive.origin)}</code>. Every finding below is recorded in the
+archive's custody log with the tool version, the settings and the measured error rate of
+its check.</p>
 <h2>The run</h2>{run_table}
 <h2>Cameras</h2>{_cameras_section(summary)}
 {over_time}
 <h2>Findings by check</h2>{chart}{counts}
 <h2>Measured error rates</h2>{_rates_section()}
 <h2>Findings that need attention</h2>{findings_html}
-</body></html>
 """
+    title = f"Authenticity report — {archive.origin}"
+    return report_page.document(title, body, provenance(archive, made_by), STYLE)
 
 
-def write(archive: Archive, path: Path) -> Path:
-    path.write_text(render(archive), encoding="utf-8")
+def write(archive: Archive, path: Path, made_by: str = "dalil report authenticity") -> Path:
+    path.write_text(render(archive, made_by), encoding="utf-8")
     return path

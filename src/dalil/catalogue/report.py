@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
+from dalil import report_page
 from dalil.catalogue.stats import CatalogueStats
+from dalil.report_page import Provenance
 
 BAR = 18
 WIDTH = 640
@@ -40,15 +42,14 @@ def bar_chart(rows: list[tuple[str, int]], title: str) -> str:
     return "".join(parts)
 
 
-def _table(head: list[str], rows: list[list[object]]) -> str:
-    cells = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+def _table(head: list[str], rows: list[list[object]], numeric: set[int] | None = None) -> str:
+    cells = [[escape(str(v)) for v in row] for row in rows]  # each cell takes its text's direction
+    return report_page.table(head, cells, numeric)
 
 
-def render_html(stats: CatalogueStats, title: str = "dalil catalogue") -> str:
+def render_html(
+    stats: CatalogueStats, provenance: Provenance, title: str = "dalil catalogue"
+) -> str:
     branches = [(f"{b.branch} {b.name_en}".strip(), b.cases) for b in stats.branches]
     sections = [
         f"<h1>{escape(title)}</h1>",
@@ -60,29 +61,20 @@ def render_html(stats: CatalogueStats, title: str = "dalil catalogue") -> str:
         "Cases that are not detainees (report number alone) are not counted.</p>",
         bar_chart(branches, "cases by branch"),
         _table(["branch", "name", "الاسم", "agency", "cases"],
-               [[b.branch, b.name_en, b.name_ar, b.agency, b.cases] for b in stats.branches]),
+               [[b.branch, b.name_en, b.name_ar, b.agency, f"{b.cases:,}"]
+                for b in stats.branches], {0, 4}),
         "<h2>Cases by month of death</h2>",
         "<p>Month of the case's first photo (camera clock): the death was on or before it.</p>",
         bar_chart(stats.months, "cases by month"),
         "<h2>Photos per case</h2>",
         bar_chart([(str(k), n) for k, n in stats.photos_per_case], "photos per case"),
         "<h2>Review</h2>",
-        _table(["state", "cases"], [[k, v] for k, v in stats.review.items()]),
-        _table(["number fields", "count"], [[k, v] for k, v in stats.fields.items()]),
+        _table(["state", "cases"], [[k, f"{v:,}"] for k, v in stats.review.items()], {1}),
+        _table(["number fields", "count"], [[k, f"{v:,}"] for k, v in stats.fields.items()],
+               {1}),
         "<p>Confident machine readings later typed by two reviewers: "
         f"{stats.checked.get('right', 0):,} right, {stats.checked.get('wrong', 0):,} wrong.</p>",
-        _table(["category", "cases"], [[k, v] for k, v in stats.categories.items()]),
+        _table(["category", "cases"], [[k, f"{v:,}"] for k, v in stats.categories.items()],
+               {1}),
     ]  # fmt: skip
-    style = (
-        "body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
-        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
-        "padding:.2em .6em;text-align:left}"
-    )
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'\">"
-        f"<title>{escape(title)}</title><style>{style}</style></head><body>"
-        + "".join(sections)
-        + "</body></html>\n"
-    )
+    return report_page.document(title, "".join(sections), provenance)

@@ -166,17 +166,20 @@ def stats(
     from dalil.catalogue.report import render_html
     from dalil.catalogue.stats import compute_stats, write_csv
     from dalil.catalogue.vocabulary import load_vocabulary
+    from dalil.vault.provenance import provenance
 
-    with open_archive(archive_dir) as archive, archive.read() as conn:
-        records = list_cases(conn)
-        unassigned = count_unassigned(conn)
+    with open_archive(archive_dir) as archive:
+        with archive.read() as conn:
+            records = list_cases(conn)
+            unassigned = count_unassigned(conn)
         vocabulary = load_vocabulary(archive.root)
+        made = provenance(archive, "dalil catalogue stats --html")
     result = compute_stats(records, vocabulary, unassigned)
     if csv_dir is not None:
         for path in write_csv(csv_dir, result, records):
             console.print(f"wrote {path}")
     if html is not None:
-        html.write_text(render_html(result), encoding="utf-8")
+        html.write_text(render_html(result, made), encoding="utf-8")
         console.print(f"wrote {html}")
     if json_:
         print_json(result.as_json())

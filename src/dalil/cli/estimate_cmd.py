@@ -63,9 +63,11 @@ def estimate(
     json_output: JsonOption = False,
 ) -> None:
     """Estimate how many people were never documented, with intervals, per stratum."""
+    from dalil import report_page
     from dalil.estimation import histories, lcmcr, strata
     from dalil.estimation import record as recording
     from dalil.estimation import report as html_report
+    from dalil.vault.provenance import provenance
 
     methods = [m.value for m in method or Method]
     selection = criterion.value
@@ -78,14 +80,17 @@ def estimate(
         estimation = strata.estimate(
             [({}, histories.read_table(table))], methods, settings, selection, reporter
         )
+        made = report_page.of_file(table, "dalil estimate --table")
     else:
         with open_archive(archive_dir) as archive:
             recorded = recording.estimate_archive(
                 archive, variables, methods, settings, selection, shared_classes, reporter, record
             )
+            made = provenance(archive, "dalil estimate")
         estimation = recorded.estimation
     if report is not None:
-        html_report.write(report, estimation, "Multiple systems estimation", [f"seed {seed}"])
+        title = "Multiple systems estimation"
+        html_report.write(report, estimation, title, made, [f"seed {seed}"])
     if json_output:
         print_json(estimation.to_json())
         return

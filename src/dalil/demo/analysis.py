@@ -18,6 +18,7 @@ from dalil.cli.common import BarReporter
 from dalil.demo.collection import Collection
 from dalil.demo.summary import Stage, Summary
 from dalil.vault.archive import Archive
+from dalil.vault.provenance import provenance
 
 
 def authenticity(archive: Archive, reports: Path, stage: Stage, summary: Summary) -> None:
@@ -55,5 +56,6 @@ def catalogue(
         f"{grouped.unassigned} unassigned"
     )
     path = reports / "catalogue.html"
-    path.write_text(render_html(stats), encoding="utf-8")
+    made = provenance(archive, "make demo (dalil.demo.analysis)")
+    path.write_text(render_html(stats, made), encoding="utf-8")
     summary.wrote("catalogue statistics (HTML)", path)

@@ -14,6 +14,7 @@ from dalil.estimation.record import estimate_archive
 from dalil.linkage import pipeline
 from dalil.synth import lists as synth_lists
 from dalil.vault.archive import Archive
+from dalil.vault.provenance import provenance
 
 PEOPLE = 3_000  # simulated victims; the lists document some of them, several times
 LISTS = 4
@@ -63,5 +64,7 @@ def count(archive: Archive, folder: Path, reports: Path, stage: Stage, summary: 
         f"estimate recorded as event #{recorded.seq}"
     )
     path = reports / "estimate.html"
-    estimation_report.write(path, recorded.estimation, "Multiple systems estimation (demo)")
+    made = provenance(archive, "make demo (dalil.demo.counting)")
+    title = "Multiple systems estimation (demo)"
+    estimation_report.write(path, recorded.estimation, title, made)
     summary.wrote("estimate of the undocumented total (HTML)", path)

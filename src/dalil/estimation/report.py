@@ -13,19 +13,16 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
+from dalil import report_page
 from dalil.estimation.results import StratumResult
 from dalil.estimation.strata import Estimation
+from dalil.report_page import Provenance
 
 _COLOURS = {"lcmcr": "#1b6ca8", "loglinear": "#c75000", "independence": "#6b6b6b"}
-# The report runs nothing and loads nothing: only its own inline styles are allowed.
-_CSP = "default-src 'none'; style-src 'unsafe-inline'"
-_STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
-table{border-collapse:collapse;margin:.5rem 0 1rem}
-td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}
-th{background:#f2f2f2}.warn{color:#8a4b00;background:#fff4e0;padding:.3rem .6rem;margin:.2rem 0}
-h2{border-top:2px solid #ddd;padding-top:1rem}.note{color:#555;font-size:.9rem}
-"""
+_STYLE = (
+    "td,th{text-align:end}"
+    ".warn{color:#8a4b00;background:#fff4e0;padding:.3rem .6rem;margin:.2rem 0}"
+)
 
 
 def _esc(value: object) -> str:
@@ -129,9 +126,22 @@ def _section(result: StratumResult, heading: str) -> str:
     )
 
 
-def _summary_row(result: StratumResult, label: str, cell: str = "td") -> str:
+def _methods(results: Sequence[StratumResult]) -> list[str]:
+    """Every method any stratum was estimated with, in the order first met: one column each."""
+    seen: dict[str, None] = {}
+    for result in results:
+        seen.update((e.method, None) for e in result.estimates)
+    return list(seen)
+
+
+def _summary_row(
+    result: StratumResult, label: str, methods: Sequence[str], cell: str = "td"
+) -> str:
+    """One row, one cell per method (empty where this stratum has no estimate by it)."""
+    by_method = {e.method: e for e in result.estimates}
     cells = [f"{result.table.observed:,}"] + [
-        f"{e.method}: {e.estimate:,.0f} ({e.low:,.0f}–{e.high:,.0f})" for e in result.estimates
+        f"{e.estimate:,.0f} ({e.low:,.0f}–{e.high:,.0f})" if (e := by_method.get(m)) else "–"
+        for m in methods
     ]
     return (
         f"<tr><{cell} style='text-align:left'>{_esc(label)}</{cell}>"
@@ -140,15 +150,18 @@ def _summary_row(result: StratumResult, label: str, cell: str = "td") -> str:
     )
 
 
-def render(estimation: Estimation, title: str, notes: Sequence[str] = ()) -> str:
+def render(
+    estimation: Estimation, title: str, provenance: Provenance, notes: Sequence[str] = ()
+) -> str:
     """The whole report as one HTML document: the total first, then every stratum."""
     results = estimation.strata
     total_observed = sum(r.table.observed for r in results)
-    rows = [_summary_row(r, _label(r.stratum)) for r in results]
+    methods = _methods([*results, *([estimation.total] if estimation.total else [])])
+    rows = [_summary_row(r, _label(r.stratum), methods) for r in results]
     sections = [_section(r, _label(r.stratum)) for r in results]
     if estimation.total is not None:
         heading = f"Total over {len(results)} strata"
-        rows.append(_summary_row(estimation.total, heading, "th"))
+        rows.append(_summary_row(estimation.total, heading, methods, "th"))
         sections.insert(
             0,
             _section(estimation.total, heading)
@@ -157,17 +170,22 @@ def render(estimation: Estimation, title: str, notes: Sequence[str] = ()) -> str
             "estimates, and each side of their intervals in quadrature (approximate).</p>",
         )
     note_html = "".join(f"<p class='note'>{_esc(n)}</p>" for n in notes)
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<meta http-equiv='Content-Security-Policy' content=\"{_CSP}\">"
-        f"<title>{_esc(title)}</title><style>{_STYLE}</style></head><body>"
+    body = (
         f"<h1>{_esc(title)}</h1>"
         f"<p>{total_observed:,} documented people in {len(results)} strata.</p>"
-        f"{note_html}<table><tr><th>stratum</th><th>documented</th>"
-        "<th colspan='3'>estimates (95% interval)</th>"
-        f"<th>warnings</th></tr>{''.join(rows)}</table>{''.join(sections)}</body></html>"
+        f"{note_html}<div class='table'><table><thead><tr><th>stratum</th><th>documented</th>"
+        + "".join(f"<th>{_esc(m)}: estimate (95% interval)</th>" for m in methods)
+        + f"<th>warnings</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"{''.join(sections)}"
     )
+    return report_page.document(title, body, provenance, _STYLE)
 
 
-def write(path: Path, estimation: Estimation, title: str, notes: Sequence[str] = ()) -> None:
-    path.write_text(render(estimation, title, notes), encoding="utf-8")
+def write(
+    path: Path,
+    estimation: Estimation,
+    title: str,
+    provenance: Provenance,
+    notes: Sequence[str] = (),
+) -> None:
+    path.write_text(render(estimation, title, provenance, notes), encoding="utf-8")
