@@ -286,3 +286,17 @@ def test_the_command_prints_each_kind_and_saves_a_proof_that_checks(
         assert code == 0 and "custody events" in out and PHONE not in out
     with full.read() as conn:
         assert custody.count_events(conn) == before
+
+
+def test_a_viewer_who_may_not_see_matches_gets_only_their_count(full: Archive) -> None:
+    with full.read() as conn:
+        case_id = _first_case(conn)[0]
+        seen = overview.show(conn, case_id)
+        unseen = overview.show(conn, case_id, see_matches=False)
+        report = overview.show(conn, "AM-000001", see_matches=False)
+        decided = set(conn.execute(select(match_decisions.c.seq)).scalars())
+    assert isinstance(seen, CaseOverview) and isinstance(unseen, CaseOverview)
+    assert unseen.matches.pairs == [] and seen.matches.pairs
+    assert unseen.matches.hidden == len(seen.matches.pairs) + seen.matches.hidden
+    assert not decided & _event_seqs(unseen) and not decided & _event_seqs(report)
+    assert unseen.entries == seen.entries and unseen.photos == seen.photos

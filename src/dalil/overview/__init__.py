@@ -32,20 +32,21 @@ Overview = photo.PhotoOverview | case.CaseOverview | report.ReportOverview | rec
 __all__ = ["Kind", "Overview", "Target", "describe", "proof", "resolve", "show"]
 
 
-def describe(conn: Connection, target: Target) -> Overview:
-    """Everything about a resolved target."""
+def describe(conn: Connection, target: Target, see_matches: bool = True) -> Overview:
+    """Everything about a resolved target; reviewers' matches only if ``see_matches``
+    (the caller's decision for the person looking: the web app asks its roles)."""
     if target.kind is Kind.PHOTO:
-        return photo.describe_photo(conn, target.id)
+        return photo.describe_photo(conn, target.id, see_matches)
     if target.kind is Kind.CASE:
-        return case.describe_case(conn, target.id)
+        return case.describe_case(conn, target.id, see_matches)
     if target.kind is Kind.REPORT:
-        return report.describe(conn, target.id)
+        return report.describe(conn, target.id, see_matches)
     return record.describe(conn, target.id)
 
 
-def show(conn: Connection, text: str) -> Overview:
+def show(conn: Connection, text: str, see_matches: bool = True) -> Overview:
     """Everything about what ``text`` names (see ``resolve``)."""
-    return describe(conn, resolve(conn, text))
+    return describe(conn, resolve(conn, text), see_matches)
 
 
 def proof(conn: Connection, overview: Overview, signer: Signer | None) -> dict[str, Any]:

@@ -78,14 +78,15 @@ def case_of_photo(conn: Connection, sha256: str) -> str | None:
     return None
 
 
-def describe_case(conn: Connection, case_id: str) -> CaseOverview:
-    """Everything about ``case_id`` (resolved already: ``overview.resolve``)."""
+def describe_case(conn: Connection, case_id: str, see_matches: bool = True) -> CaseOverview:
+    """Everything about ``case_id`` (resolved already: ``overview.resolve``); its
+    matches only if ``see_matches`` (see ``matches.matches``)."""
     row = current_row(conn, case_id)
     entries = store.entries_by_case(conn, [case_id]).get(case_id, [])
     state = case_state(entries)
     confirmed = store.confirmed_values(conn).get(case_id, {})
     faces = _faces(conn, case_id)
-    found = matches.matches(conn, case_ids={case_id})
+    found = matches.matches(conn, case_ids={case_id}, viewer_may_see=see_matches)
     typed = _entries(conn, case_id)
     confirmations = _confirmations(conn, case_id)
     seqs = [

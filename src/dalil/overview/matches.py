@@ -50,14 +50,19 @@ class Matches:
 
 
 def matches(
-    conn: Connection, case_ids: set[str] | None = None, report_id: int | None = None
+    conn: Connection,
+    case_ids: set[str] | None = None,
+    report_id: int | None = None,
+    viewer_may_see: bool = True,
 ) -> Matches:
-    """The pairs of these cases (or of this report) that consent lets be seen."""
+    """The pairs of these cases (or of this report) that consent lets be seen; none but
+    their count when the viewer may not see matches (``viewer_may_see``: the web app's
+    decision for the person looking, which this module does not make)."""
     rows = _rows(conn, match_decisions, case_ids, report_id)
     overrides = _rows(conn, exclusion_overrides, case_ids, report_id)
     tasks = _rows(conn, notification_tasks, case_ids, report_id)
     keys = sorted({(r.report_id, r.case_id) for r in [*rows, *overrides, *tasks]})
-    visible = _visible(conn, {k[0] for k in keys})
+    visible = _visible(conn, {k[0] for k in keys}) if viewer_may_see else set()
     pairs = [
         _pair(
             key,

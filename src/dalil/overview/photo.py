@@ -73,8 +73,9 @@ class PhotoOverview:
         }
 
 
-def describe_photo(conn: Connection, sha256: str) -> PhotoOverview:
-    """Everything about the object ``sha256`` (resolved already: ``overview.resolve``)."""
+def describe_photo(conn: Connection, sha256: str, see_matches: bool = True) -> PhotoOverview:
+    """Everything about the object ``sha256`` (resolved already: ``overview.resolve``);
+    its case's matches only if ``see_matches`` (see ``matches.matches``)."""
     o = schema.objects
     obj = conn.execute(select(o).where(o.c.sha256 == sha256)).one()
     paths = _paths(conn, sha256)
@@ -86,7 +87,7 @@ def describe_photo(conn: Connection, sha256: str) -> PhotoOverview:
     # A photo's case: the current grouping's, else the one its faces were embedded for
     # (cases given as a file are never grouped).
     case_id = cases.case_of_photo(conn, sha256) or next((f["case_id"] for f in faces), None)
-    case = cases.describe_case(conn, case_id) if case_id else None
+    case = cases.describe_case(conn, case_id, see_matches) if case_id else None
     derived = _derived(conn, sha256)
     batches = _batches(conn, {p["batch"] for p in paths})
     seqs = [

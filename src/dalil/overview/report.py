@@ -44,12 +44,13 @@ class ReportOverview:
         }
 
 
-def describe(conn: Connection, code: str) -> ReportOverview:
-    """Everything about the report ``code`` (resolved already: ``overview.resolve``)."""
+def describe(conn: Connection, code: str, see_matches: bool = True) -> ReportOverview:
+    """Everything about the report ``code`` (resolved already: ``overview.resolve``);
+    its matches and their events only if ``see_matches`` (see ``matches.matches``)."""
     fields = describe_report(conn, code)
     report = reports.get_report(conn, code)
     row = conn.execute(select(am_reports).where(am_reports.c.id == report.id)).one()
-    found = matches.matches(conn, report_id=report.id)
+    found = matches.matches(conn, report_id=report.id, viewer_may_see=see_matches)
     tasks = [asdict(t) for t in decisions.tasks(conn, open_only=False) if t.report == report.code]
     if not report.consent.identification or report.withdrawn:
         tasks = [{k: t[k] for k in ("id", "status", "created_at")} for t in tasks]
@@ -62,7 +63,7 @@ def describe(conn: Connection, code: str) -> ReportOverview:
         row.withdrawn_seq,
         *portraits,
         *found.seqs,
-        *naming(conn, TYPES, "report", report.code),
+        *naming(conn, TYPES if see_matches else ("am.",), "report", report.code),
     ]
     return ReportOverview(
         report.code, fields, found, tasks, events_of(conn, seqs), int(row.received_seq)
