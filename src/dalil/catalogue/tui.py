@@ -64,8 +64,8 @@ class ReviewApp:
             raise InputError("a reviewer's name is needed: --reviewer NAME or $DALIL_OPERATOR")
         self.archive = archive
         self.acting = reviewer.strip() if isinstance(reviewer, str) else reviewer
-        with archive.read() as conn:  # a registered person's id, proved by their key
-            self.reviewer = people.acting(conn, self.acting)
+        # A registered person's id, proved by their key, once ``run`` has checked it.
+        self.reviewer = self.acting if isinstance(self.acting, str) else self.acting.person
         self.ask = ask
         self.console = console
         self.vocabulary = vocabulary
@@ -99,6 +99,8 @@ class ReviewApp:
         if only is not None:
             with self.archive.read() as conn:
                 only = resolve_case(conn, only)
+        with self.archive.read() as conn:
+            self.reviewer = people.acting(conn, self.acting)
         cases = self.queue(only)
         if only is not None and not cases:
             raise InputError(

@@ -78,10 +78,10 @@ def decide(
     named = who if isinstance(who, str) else who.person
     review.check_decision(ReviewDecision(code, case_id, named, decision, reason, now))
     with archive.write() as conn:
-        reviewer = people.acting(conn, who)
         report = reports.get_active(conn, code)
         case_id = resolve_case(conn, case_id)
         require(report.consent, Purpose.IDENTIFICATION, report.code)
+        reviewer = people.acting(conn, who)
         before = _decisions(conn, report, case_id)
         after = [*before, ReviewDecision(report.code, case_id, reviewer, decision, reason, now)]
         state = review.status(after)
@@ -144,10 +144,10 @@ def override_exclusion(
     review.check_decision(ReviewDecision(code, case_id, named, Decision.POSSIBLE, reason, ""))
     now = utc_now()
     with archive.write() as conn:
-        reviewer = people.acting(conn, who)
         report = reports.get_active(conn, code)
         case_id = resolve_case(conn, case_id)
         require(report.consent, Purpose.IDENTIFICATION, report.code)
+        reviewer = people.acting(conn, who)
         key = reports.data_key(conn, archive, report)
         data = {
             "report": report.code,
