@@ -28,9 +28,11 @@ from dalil.identification.am_import import import_reports
 from dalil.identification.pm_cases import embed_catalogue_faces, load_cases
 from dalil.identification.portraits import add_portrait_bytes
 from dalil.identification.review import Decision, Status
+from dalil.people import registry as people
 from dalil.vault.archive import Archive
 
-REVIEWERS = ("reviewer Amal (identification team)", "reviewer Boris (identification team)")
+# Registered people, each with a key of their own written beside the archive, never in it.
+REVIEWERS = (("amal", "Amal (identification team)"), ("boris", "Boris (identification team)"))
 NAMES = (  # invented names: Arabic given, father, family; Latin the same
     ("سامر", "خالد", "الحلبي", "Samer", "Khaled", "al-Halabi"),
     ("مازن", "أحمد", "العلي", "Mazen", "Ahmad", "al-Ali"),
@@ -120,8 +122,14 @@ def identify(
         f"{len(result.reports)} families' reports imported with consent; "
         f"{len(portraits)} portraits sealed; {faces} faces embedded from the cases' photos"
     )
+    keys = folder / "keys"
+    keys.mkdir(exist_ok=True)
+    reviewers = []
+    for person, name in REVIEWERS:
+        people.add_with_key(archive, person, name, keys / f"{person}.key")
+        reviewers.append(people.Author.load(keys / f"{person}.key"))
     for ranking in rankings:
-        _review(archive, ranking, result, stage)
+        _review(archive, ranking, result, stage, reviewers)
     stage.brief = (
         f"{len(result.reports)} reports, {len(portraits)} with portraits; "
         f"{len(result.confirmed)} bodies identified, each confirmed by two reviewers"
@@ -130,7 +138,11 @@ def identify(
 
 
 def _review(
-    archive: Archive, ranking: dict[str, Any], result: Identification, stage: Stage
+    archive: Archive,
+    ranking: dict[str, Any],
+    result: Identification,
+    stage: Stage,
+    reviewers: list[people.Author],
 ) -> None:
     code = ranking["report"]
     expected = result.expected.get(code)
@@ -145,7 +157,7 @@ def _review(
     decision = Decision.LIKELY if right else Decision.REJECT
     reason = "face crops and branch agree" if right else "face crops do not match"
     outcome = None
-    for reviewer in REVIEWERS:
+    for reviewer in reviewers:
         outcome = decisions.decide(archive, code, top["case"], reviewer, decision, reason)
     assert outcome is not None
     if outcome.status is Status.CONFIRMED:
