@@ -103,6 +103,7 @@ REFUSALS = [
             "witness.example.org/w1"),
     Refusal(("witnesses", "accept", "w9", "{tmp}/asked", "{tmp}/answer"), "w9",
             "witness.example.org/w1"),
+    Refusal(("people", "disable", "alise", "--reason", "a typo"), "alise", "alice"),
     # export: every way of selecting what a package discloses
     Refusal(("export", "court", "{tmp}/pkg", *COURT, "--collection", "ceasar"), "ceasar",
             "did you mean caesar"),
