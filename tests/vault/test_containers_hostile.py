@@ -219,6 +219,13 @@ def test_entry_in_a_local_header_only_is_received_and_flagged(
     ((path, reason),) = _flags(archive)["archive-entry-hidden"]
     assert path == "drive/set.zip!/hidden.JPG"
     assert "central directory does not list" in reason and "at byte" in reason
+    with archive.read() as conn:
+        when = conn.execute(
+            select(schema.originals.c.mtime).where(schema.originals.c.path == path)
+        ).scalar()
+    with zipfile.ZipFile(io.BytesIO(data)) as original:
+        stamp = original.getinfo("hidden.JPG").date_time
+    assert when == "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*stamp)
     _settled(archive, drive)
 
 

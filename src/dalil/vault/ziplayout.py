@@ -123,6 +123,18 @@ def _embedded_in(view: mmap.mmap, lo: int, hi: int) -> list[Embedded]:
     return sorted(found, key=lambda e: e.start)
 
 
+def _dos_time(date: int, time: int) -> tuple[int, int, int, int, int, int]:
+    """An MS-DOS date and time as zipfile's ``date_time`` (junk stays junk, in range)."""
+    return (
+        (date >> 9) + 1980,
+        min(max((date >> 5) & 15, 1), 12),
+        min(max(date & 31, 1), 31),
+        min(time >> 11, 23),
+        min((time >> 5) & 63, 59),
+        min((time & 31) * 2, 59),
+    )
+
+
 def _hidden_in(view: mmap.mmap, lo: int, hi: int) -> list[Hidden]:
     found: list[Hidden] = []
     at = lo
@@ -140,6 +152,7 @@ def _hidden_in(view: mmap.mmap, lo: int, hi: int) -> list[Hidden]:
         info.flag_bits, info.compress_type = flags, fields[3]
         info.CRC, info.compress_size, info.file_size = fields[6], fields[7], fields[8]
         info.header_offset = p
+        info.date_time = _dos_time(fields[5], fields[4])
         sizes_known = not flags & SIZES_AFTER_DATA
         found.append(Hidden(p, info, sizes_known))
         at = p + 30 + name_len + extra_len + (fields[7] if sizes_known else 0)
