@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
@@ -82,9 +83,12 @@ def token(client: TestClient, path: str = "/login") -> str:
     return found.group(1)
 
 
-def post(client: TestClient, path: str, data: dict[str, str], csrf_from: str | None = None) -> object:
+def post(
+    client: TestClient, path: str, data: dict[str, str], csrf_from: str | None = None
+) -> httpx.Response:
     form = {"csrf": token(client, csrf_from or _page_for(path)), **data}
-    return client.post(path, data=form)
+    answer: httpx.Response = client.post(path, data=form)
+    return answer
 
 
 def _page_for(path: str) -> str:
@@ -95,7 +99,7 @@ def _page_for(path: str) -> str:
     return "/"
 
 
-def login(client: TestClient, person: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def login(client: TestClient, person: str, password: str = PASSWORD) -> httpx.Response:
     return post(client, "/login", {"person": person, "password": password})
 
 
@@ -130,4 +134,3 @@ def _photos(archive: Archive) -> tuple[str, str]:
     seen = {r.object_sha256 for r in rows if r.collection == COLLECTION}
     hidden = next(r.object_sha256 for r in rows if r.object_sha256 not in seen)
     return sorted(seen)[0], hidden
-

@@ -42,8 +42,10 @@ TABLE: dict[str, dict[str, dict[str, int]]] = {
     "/": {"GET": _all(200, anonymous=303), "POST": _all(405)},
     "/collections/{name}": {"GET": _by_permission(Permission.ITEM, 200), "POST": _all(405)},
     "/items/{sha256}": {"GET": _by_permission(Permission.ITEM, 200), "POST": _all(405)},
-    "/items/{sha256}/preview": {"GET": _by_permission(Permission.ITEM, 200),
-                                "POST": _all(405)},  # fmt: skip
+    "/items/{sha256}/preview": {
+        "GET": _by_permission(Permission.ITEM, 200),
+        "POST": _all(405),
+    },
     "/items/{sha256}/reveal": {"GET": _all(405), "POST": _by_permission(Permission.REVEAL, 303)},
     "/items/{sha256}/image": {"GET": _by_permission(Permission.REVEAL, 404), "POST": _all(405)},
     "/admin/people": {"GET": _by_permission(Permission.ACCOUNTS, 200), "POST": _all(405)},
@@ -119,7 +121,7 @@ def test_an_item_outside_ones_collections_answers_as_if_it_did_not_exist(
         assert hidden.status_code in (403, 404)
     reveal = url("/items/{sha256}/reveal", shared_web, shared_web.hidden)
     answer = post(client, reveal, {"purpose": "identification"}, csrf_from="/login")
-    assert answer.status_code in (403, 404)  # type: ignore[attr-defined]
+    assert answer.status_code in (403, 404)
     other = client.get(f"/collections/{HIDDEN}")
     assert other.status_code in (403, 404)
     assert shared_web.hidden not in client.get("/").text

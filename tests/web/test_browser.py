@@ -10,11 +10,12 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import uvicorn
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Page, sync_playwright
 from sqlalchemy import func, select
 
@@ -28,8 +29,10 @@ from dalil.web.tables import web_reveals
 from .factories import PASSWORD, WebArchive, person_for
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
 SHOTS = Path("/tmp/web-shots")
 ANALYST = person_for(Role.ANALYST)
 
@@ -69,8 +72,7 @@ def _language(page: Page, lang: str) -> None:
     assert page.get_attribute("html", "lang") == lang
 
 
-def test_a_journey_in_both_languages_with_a_reveal(web: WebArchive, server: str,
-                                                   request: pytest.FixtureRequest) -> None:  # fmt: skip
+def test_a_journey_in_both_languages_with_a_reveal(web: WebArchive, server: str) -> None:
     backend = "sqlite" if web.archive.engine.dialect.name == "sqlite" else "postgresql"
     from dalil.web import totp
 
@@ -124,7 +126,5 @@ def test_a_journey_in_both_languages_with_a_reveal(web: WebArchive, server: str,
     assert report.ok, [str(p) for p in report.problems]
 
 
-def totp_now():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
+def totp_now() -> datetime:
     return datetime.now(UTC)

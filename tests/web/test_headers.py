@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -17,8 +18,8 @@ from .factories import WebArchive, person_for
 from .test_authorization import TABLE, url
 
 
-def _check(answer: object) -> None:
-    headers = answer.headers  # type: ignore[attr-defined]
+def _check(answer: httpx.Response) -> None:
+    headers = answer.headers
     for name, value in HEADERS.items():
         assert headers.get(name) == value, (answer, name)
     csp = headers["content-security-policy"]
@@ -29,7 +30,9 @@ def _check(answer: object) -> None:
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_every_route_answers_with_the_security_headers(shared_web: WebArchive, signed_in: bool) -> None:
+def test_every_route_answers_with_the_security_headers(
+    shared_web: WebArchive, signed_in: bool
+) -> None:
     client = shared_web.client()
     if signed_in:
         shared_web.sign_in(client, person_for(Role.CUSTODIAN))

@@ -21,24 +21,24 @@ def _problem(page: str) -> str:
 def test_a_wrong_password_and_an_unknown_person_get_the_same_answer(web: WebArchive) -> None:
     wrong = login(web.client(), VIEWER, "not the password at all")
     unknown = login(web.client(), "nobody-here", "not the password at all")
-    assert wrong.status_code == unknown.status_code == 400  # type: ignore[attr-defined]
-    assert _problem(wrong.text) == _problem(unknown.text)  # type: ignore[attr-defined]
+    assert wrong.status_code == unknown.status_code == 400
+    assert _problem(wrong.text) == _problem(unknown.text)
 
 
 def test_five_failures_lock_the_account_whoever_types_the_right_password(web: WebArchive) -> None:
     for _ in range(ratelimit.PER_ACCOUNT):
-        assert login(web.client(), VIEWER, "guess guess guess").status_code == 400  # type: ignore[attr-defined]
+        assert login(web.client(), VIEWER, "guess guess guess").status_code == 400
     locked = login(web.client(), VIEWER)
-    assert locked.status_code == 400  # type: ignore[attr-defined]
-    assert "Too many attempts" in locked.text  # type: ignore[attr-defined]
+    assert locked.status_code == 400
+    assert "Too many attempts" in locked.text
     web.clock.advance(minutes=15, seconds=1)
-    assert login(web.client(), VIEWER).status_code == 303  # type: ignore[attr-defined]
+    assert login(web.client(), VIEWER).status_code == 303
 
 
 def test_an_unknown_account_is_limited_like_a_known_one(web: WebArchive) -> None:
     for _ in range(ratelimit.PER_ACCOUNT):
         login(web.client(), "nobody-here", "guess guess guess")
-    assert "Too many attempts" in login(web.client(), "nobody-here", "x" * 12).text  # type: ignore[attr-defined]
+    assert "Too many attempts" in login(web.client(), "nobody-here", "x" * 12).text
 
 
 def test_one_address_guessing_many_accounts_is_stopped(web: WebArchive) -> None:
@@ -46,27 +46,27 @@ def test_one_address_guessing_many_accounts_is_stopped(web: WebArchive) -> None:
         with web.archive.write() as conn:
             ratelimit.record(conn, f"someone-{n}", "testclient", web.clock.now, False)
     login(web.client(), "one-more", "guess guess guess")
-    assert "Too many attempts" in login(web.client(), VIEWER).text  # type: ignore[attr-defined]
+    assert "Too many attempts" in login(web.client(), VIEWER).text
 
 
 def test_a_code_works_once_in_its_window(web: WebArchive) -> None:
     client = web.client()
     login(client, CUSTODIAN)
     code = web.code(CUSTODIAN)
-    assert post(client, "/login/code", {"code": code}).status_code == 303  # type: ignore[attr-defined]
+    assert post(client, "/login/code", {"code": code}).status_code == 303
     again = web.client()
     login(again, CUSTODIAN)
     reused = post(again, "/login/code", {"code": code})
-    assert reused.status_code == 400  # type: ignore[attr-defined]
+    assert reused.status_code == 400
     web.clock.advance(seconds=30)
-    assert post(again, "/login/code", {"code": web.code(CUSTODIAN)}).status_code == 303  # type: ignore[attr-defined]
+    assert post(again, "/login/code", {"code": web.code(CUSTODIAN)}).status_code == 303
 
 
 def test_a_code_from_an_earlier_window_is_refused(web: WebArchive) -> None:
     client = web.client()
     login(client, CUSTODIAN)
     old = web.code(CUSTODIAN, offset_s=-90)
-    assert post(client, "/login/code", {"code": old}).status_code == 400  # type: ignore[attr-defined]
+    assert post(client, "/login/code", {"code": old}).status_code == 400
 
 
 def test_totp_accepts_one_step_of_drift_and_never_a_step_already_used() -> None:
@@ -84,7 +84,7 @@ def test_a_wrong_code_counts_against_the_limit(web: WebArchive) -> None:
     client = web.client()
     login(client, CUSTODIAN)
     for _ in range(ratelimit.PER_ACCOUNT):
-        assert post(client, "/login/code", {"code": "000000"}).status_code == 400  # type: ignore[attr-defined]
+        assert post(client, "/login/code", {"code": "000000"}).status_code == 400
     limited = post(client, "/login/code", {"code": web.code(CUSTODIAN)})
-    assert limited.status_code == 400  # type: ignore[attr-defined]
-    assert PASSWORD not in limited.text  # type: ignore[attr-defined]
+    assert limited.status_code == 400
+    assert PASSWORD not in limited.text

@@ -25,7 +25,7 @@ def _signed_in(web: WebArchive, person: str = VIEWER) -> TestClient:
 
 def _out(client: TestClient) -> bool:
     answer = client.get("/")
-    return answer.status_code == 303 and answer.headers["location"] == "/login"
+    return bool(answer.status_code == 303 and answer.headers["location"] == "/login")
 
 
 def test_signing_in_gives_a_new_session_id_even_over_a_planted_one(web: WebArchive) -> None:
@@ -48,7 +48,7 @@ def test_the_session_cookie_is_httponly_strict_and_secure_by_default(web: WebArc
     client = TestClient(create_app(web.archive, Settings(clock=web.clock)),
                         base_url="https://127.0.0.1", follow_redirects=False)  # fmt: skip
     answer = login(client, VIEWER)
-    cookie = answer.headers["set-cookie"]  # type: ignore[attr-defined]
+    cookie = answer.headers["set-cookie"]
     assert cookie.startswith("__Host-dalil-session=")
     for part in ("HttpOnly", "Secure", "SameSite=strict", "Path=/"):
         assert part.lower() in cookie.lower(), cookie
@@ -77,7 +77,7 @@ def test_a_session_ends_twelve_hours_after_it_began_however_busy(web: WebArchive
 def test_logout_ends_the_session_on_the_server(web: WebArchive) -> None:
     client = _signed_in(web)
     token = client.cookies[COOKIE]
-    assert post(client, "/logout", {}).status_code == 303  # type: ignore[attr-defined]
+    assert post(client, "/logout", {}).status_code == 303
     replayed = web.client()
     replayed.cookies.set(COOKIE, token)
     assert _out(replayed)
@@ -101,14 +101,14 @@ def test_an_admin_ends_a_persons_sessions(web: WebArchive) -> None:
     viewer = _signed_in(web)
     admin = _signed_in(web, person_for(Role.ADMIN))
     ended = post(admin, f"/admin/people/{VIEWER}/sessions/end", {})
-    assert ended.status_code == 303  # type: ignore[attr-defined]
+    assert ended.status_code == 303
     assert _out(viewer)
     assert admin.get("/").status_code == 200
 
 
 def test_a_password_without_the_code_opens_nothing_but_the_code_page(web: WebArchive) -> None:
     client = web.client()
-    assert login(client, person_for(Role.CUSTODIAN)).headers["location"] == "/login/code"  # type: ignore[attr-defined]
+    assert login(client, person_for(Role.CUSTODIAN)).headers["location"] == "/login/code"
     assert _out(client)
     assert client.get(f"/items/{web.shown}").status_code == 303
     assert client.get("/login/code").status_code == 200
