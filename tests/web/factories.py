@@ -1,8 +1,9 @@
 """An archive for the web app's tests: two synthetic collections, one person per role.
 
-Photos come from ``dalil.synth`` (10 small photos, generated once per test session) and
-are received twice, as collections ``caesar`` and ``other``; every role is granted in
-``caesar`` only, so ``other`` is what no one but an all-collections grant may see.
+Photos come from ``dalil.synth`` (10 small photos, generated once per test session),
+received as two collections (drives A and B as ``caesar``, drive C as ``other``) and
+analysed for authenticity, so items have findings. Every role is granted in ``caesar``
+only, so what is only in ``other`` no one but an all-collections grant may see.
 Persons needing a second factor are enrolled; their TOTP secrets are kept for the tests.
 """
 
@@ -18,6 +19,7 @@ import httpx
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from dalil.authenticity.pipeline import analyze
 from dalil.clock import format_utc
 from dalil.db import schema
 from dalil.people import registry
@@ -109,6 +111,7 @@ def build(archive: Archive, drives: Path, keys: Path, clock: Clock) -> WebArchiv
     receive(archive, ReceiveRequest(caesar, COLLECTION, "Test NGO", "synthetic drives", []))
     receive(archive, ReceiveRequest([folders / "drive-C"], HIDDEN, "Test NGO", "elsewhere", []))
     describe_pending(archive, workers=1)
+    analyze(archive, workers=1)
     made = WebArchive(archive, clock)
     at = format_utc(clock.now)
     for role in ROLES:

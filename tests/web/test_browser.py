@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from dalil.capabilities import rules
 from dalil.vault.verify import verify
+from dalil.web import totp
 from dalil.web.app import create_app
 from dalil.web.context import Settings
 from dalil.web.roles import Role
@@ -73,9 +74,7 @@ def _language(page: Page, lang: str) -> None:
 
 
 def test_a_journey_in_both_languages_with_a_reveal(web: WebArchive, server: str) -> None:
-    backend = "sqlite" if web.archive.engine.dialect.name == "sqlite" else "postgresql"
-    from dalil.web import totp
-
+    backend = web.archive.engine.dialect.name
     csp_errors: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -118,12 +117,31 @@ def test_a_journey_in_both_languages_with_a_reveal(web: WebArchive, server: str)
             page.click("form.logout button")
             page.wait_for_load_state()
             assert page.url.endswith("/login")
+        _people_page(page, server, web)
         browser.close()
     assert csp_errors == []
     with web.archive.read() as conn:
         assert conn.execute(select(func.count()).select_from(web_reveals)).scalar_one() == 2
     report = verify(web.archive, rules(), fast=True, record=False)
     assert report.ok, [str(p) for p in report.problems]
+
+
+def _people_page(page: Page, server: str, web: WebArchive) -> None:
+    admin = person_for(Role.ADMIN)
+    page.goto(f"{server}/login")
+    page.fill("#person", admin)
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+    page.fill("#code", totp.code_at(web.secrets[admin], totp_now()))
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+    page.click("a[href='/admin/people']")
+    page.wait_for_load_state()
+    backend = web.archive.engine.dialect.name
+    _audit(page, "people-ar", backend)
+    _language(page, "en")
+    _audit(page, "people-en", backend)
 
 
 def totp_now() -> datetime:

@@ -132,3 +132,9 @@ def test_a_tampered_reveal_is_named_by_verify(web: WebArchive) -> None:
                      .values(body=forged))  # fmt: skip
     problems = [str(p) for p in verify(web.archive, rules(), fast=True, record=False).problems]
     assert f"[log] event #{row['seq']}: its stored leaf hash does not match its bytes" in problems
+
+
+def test_the_item_page_shows_findings_with_their_measured_error_rates(web: WebArchive) -> None:
+    page = _signed_in(web).get(f"/items/{web.shown}").text
+    assert "No current finding" not in page
+    assert "false positives" in page and "recall" in page
