@@ -11,7 +11,9 @@ or host name enters a tag file, so the same selection gives the same bag.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import mmap
 import os
 from collections import deque
 from collections.abc import Iterable
@@ -27,6 +29,7 @@ BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 # Threads writing payload files: two hash (the cores here), the others wait on the disk.
 WORKERS = 4
 PENDING = 256
+MAPPED = 64 << 20  # files up to this size are hashed through a mapping
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,41 @@ def _checked(path: str) -> str:
     if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
         raise InputError(f"{path!r} is not a path inside the bag")
     return path
+
+
+def _kernel_copy(source: int, target: int) -> bool:
+    """Copy a whole file inside the kernel; False where the system cannot (then the
+    caller copies it block by block)."""
+    size = os.fstat(source).st_size
+    copied = 0
+    try:
+        while copied < size:
+            done = os.copy_file_range(source, target, size - copied)
+            if done == 0:
+                return False
+            copied += done
+    except OSError as exc:
+        if exc.errno in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
+            return False
+        raise
+    return True
+
+
+def _hash_file(path: str) -> tuple[int, dict[str, str]]:
+    """Size and digests of a file: small ones (photos) mapped, so their bytes are hashed
+    where they lie in the page cache; large ones read block by block (memory stays flat)."""
+    hashes = {name: hashlib.new(name) for name in ALGORITHMS}
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if 0 < size <= MAPPED:
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                for h in hashes.values():
+                    h.update(mapped)
+        else:
+            while block := handle.read(BLOCK):
+                for h in hashes.values():
+                    h.update(block)
+    return size, {name: h.hexdigest() for name, h in hashes.items()}
 
 
 def _digest(data: bytes) -> dict[str, str]:
@@ -103,15 +141,18 @@ class BagWriter:
             self.payload.append(self._copies.popleft().result())
 
     def _copy(self, path: str, source: Path, sha256: str) -> Entry:
-        hashes = {name: hashlib.new(name) for name in ALGORITHMS}
-        size = 0
-        with source.open("rb") as src, open(self._place(path), "xb") as out:
-            while block := src.read(BLOCK):
-                for h in hashes.values():
-                    h.update(block)
-                out.write(block)
-                size += len(block)
-        digests = {name: h.hexdigest() for name, h in hashes.items()}
+        """The kernel copies the bytes (``copy_file_range``: no trip through this process);
+        then the copy itself, as it now lies in the package, is hashed through a mapping,
+        so what the manifests state is what was written."""
+        place = self._place(path)
+        with source.open("rb") as src, open(place, "xb") as out:
+            if not _kernel_copy(src.fileno(), out.fileno()):
+                src.seek(0)
+                out.seek(0)
+                out.truncate()
+                while block := src.read(BLOCK):
+                    out.write(block)
+        size, digests = _hash_file(place)
         if digests["sha256"] != sha256:
             raise IntegrityError(
                 f"object {sha256} read back as {digests['sha256']}: the store copy is damaged;"
