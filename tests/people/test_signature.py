@@ -16,12 +16,7 @@ def test_every_signed_type_is_an_event_type_of_a_capability() -> None:
 
 def test_the_message_is_the_domain_archive_type_and_data_without_the_signature() -> None:
     data = {"by": "alice", "note": "x", "signature": "ignored"}
-    expected = (
-        b"dalil person-signature v1\n"
-        b"arch-1\n"
-        b"lists.decided\n"
-        b'{"by":"alice","note":"x"}'
-    )
+    expected = b'dalil person-signature v1\narch-1\nlists.decided\n{"by":"alice","note":"x"}'
     assert signature.message("arch-1", "lists.decided", data) == expected
 
 
