@@ -1,10 +1,11 @@
 """Writing a BagIt 1.0 bag (RFC 8493): payload, manifests, tag files, tag manifests.
 
-Every file is hashed with SHA-256 and SHA-512 as it is written, so each byte is read
-once: payload copied from the store is streamed in blocks through both hashes to its
-place. Payload files are written on worker threads (hashing, writing and creating a file
-release the interpreter): creating a file on a busy disk waits far longer than it
-computes, so several files are created at once.
+Every file is hashed with SHA-256 and SHA-512 as it is written: an original is copied
+from the store by the kernel and the copy, as it lies in the bag, is hashed (so the
+manifests state what was written, and a damaged store copy is refused by its SHA-256);
+small files are hashed from the bytes written. Payload files are written on worker
+threads (hashing, writing and creating a file release the interpreter): creating a file
+on a busy disk waits far longer than it computes, so several files are created at once.
 The bag's bytes depend only on what is put in it: manifests are sorted, no file time
 or host name enters a tag file, so the same selection gives the same bag.
 """
