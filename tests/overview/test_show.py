@@ -180,9 +180,9 @@ def test_a_report_shows_its_fields_matches_and_tasks_but_never_the_contact(full:
             .all()
         )
         tasks = conn.execute(
-            select(notification_tasks.c.id, notification_tasks.c.status).where(
-                notification_tasks.c.report_id == 1
-            )
+            select(notification_tasks.c.id, notification_tasks.c.status)
+            .where(notification_tasks.c.report_id == 1)
+            .order_by(notification_tasks.c.id)  # PostgreSQL keeps no order without one
         ).all()
     assert isinstance(shown, ReportOverview) and shown.code == "AM-000001"
     assert shown.fields["status"] == "active" and shown.fields["person"] is not None

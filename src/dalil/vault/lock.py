@@ -54,6 +54,19 @@ _held: dict[str, _Held] = {}
 _guard = threading.Lock()
 
 
+def _forget_in_child() -> None:
+    """A forked child (a worker of the pool) closes its copies of the lock's file: a
+    ``flock`` lasts while any copy is open, and a worker outliving its parent's kill -9
+    would otherwise keep the archive locked after the writer died."""
+    for held in list(_held.values()):
+        with contextlib.suppress(OSError):
+            os.close(held.fd)
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def command_line() -> str:
     name = Path(sys.argv[0]).name if sys.argv else "python"
     return " ".join([name, *sys.argv[1:]])[:500]
